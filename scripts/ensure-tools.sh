@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the system tools the test suite drives as real peers (tshark, strongSwan's
+# charon and swanctl), non-interactively, when they are missing. Needs root (as on CI).
+set -euo pipefail
+need=()
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
+[ -x /usr/lib/ipsec/charon ] || [ -x /usr/libexec/ipsec/charon ] || need+=(strongswan-charon)
+command -v swanctl >/dev/null 2>&1 || need+=(strongswan-swanctl)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "ensure-tools: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
