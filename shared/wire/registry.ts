@@ -96,3 +96,10 @@ export const GapAttr = named({ ACTIVATION_TIME_DELAY: 1, DEACTIVATION_TIME_DELAY
 /** Private-use GETVPN-CTRL (payload 200) attributes, docs/wire.md. */
 export const CtrlAttr = named({ ACTION: 1, GRACE_SECONDS: 2, TARGET: 3, REREGISTER_WINDOW: 4 });
 export const CtrlAction = named({ REMOVE_NOW: 1, REMOVE_GRACEFUL: 2, REPLACE_NOW: 3, REPLACE_GRACEFUL: 4 });
+
+/**
+ * Private-use IPsec SA attributes in an SA TEK (RFC 2407 §4.5 reserves 32001-32767):
+ * the anti-replay method and window GET VPN configures per `sa ipsec` (docs/wire.md).
+ */
+export const PrivateTekAttr = named({ REPLAY_METHOD: 32001, REPLAY_WINDOW: 32002 });
+export const ReplayMethod = named({ NONE: 0, COUNTER: 1, TIME: 2 });
