@@ -18,7 +18,7 @@ import { Cursor, type ParseContext } from './context.ts';
 import { checkRekeyAcl, parseSaIpsec, requireAcl } from './gdoi-sa.ts';
 import type { GdoiKsLocal, KekAlgorithmName, SigHashName } from './types.ts';
 
-const KEK_LIFETIME = [300, 2592000] as const;     // IOS 300-86400; long SA up to 30 days (Cisco 215514)
+const KEK_LIFETIME = [20, 2592000] as const;      // IOS 300-86400; long SA up to 30 days (Cisco 215514); below 300 = lab only (warns)
 const WEAK_RSA_BITS = 2048;
 
 type Seen = Map<string, number>;                  // setting -> line, to refuse a second one
@@ -47,9 +47,11 @@ function rekeyLine(ctx: ParseContext, c: Cursor, local: GdoiKsLocal, seen: Seen)
     case 'lifetime':
       c.expect('seconds');
       local.rekeyLifetime = c.int('rekey lifetime', KEK_LIFETIME[0], KEK_LIFETIME[1]);
+      if (local.rekeyLifetime < 300) ctx.warn(c.line, `rekey lifetime ${local.rekeyLifetime} s is below the IOS minimum of 300 s (lab and test use only)`);
       break;
     case 'retransmit': {
-      const seconds = c.int('retransmit interval', 10, 60);
+      const seconds = c.int('retransmit interval', 1, 60);
+      if (seconds < 10) ctx.warn(c.line, `rekey retransmit ${seconds} s is below the IOS minimum of 10 s (lab and test use only)`);
       c.expect('number');
       local.rekeyRetransmit = { seconds, number: c.int('retransmit count', 1, 10) };
       break;
@@ -144,6 +146,7 @@ function localLine(ctx: ParseContext, child: ConfigLine, local: GdoiKsLocal, see
     rekeyLine(ctx, c, local, seen);
   } else if (word === 'sa') {
     c.keyword('sa option', ['receive-only']);
+    once(ctx, seen, 'sa receive-only', child.no);
     local.receiveOnly = true;
   } else if (word === 'address') {
     once(ctx, seen, 'address', child.no);

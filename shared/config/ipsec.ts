@@ -10,7 +10,7 @@ const SIZED: readonly string[] = ['esp-aes', 'esp-gcm', 'esp-gmac'];       // ta
 const FIXED_BITS: Record<string, number> = { 'esp-3des': 192, 'esp-des': 64, 'esp-null': 0 };
 const AUTHS: readonly EspAuth[] = ['esp-sha-hmac', 'esp-sha256-hmac', 'esp-sha384-hmac', 'esp-sha512-hmac', 'esp-md5-hmac'];
 /** TEK lifetime range: IOS allows 120 s up; the long-SA feature allows up to 30 days (Cisco 215514). */
-const TEK_LIFETIME = [120, 2592000] as const;
+const TEK_LIFETIME = [10, 2592000] as const;     // below 120 s = lab and test use only (warns)
 
 interface Esp { cipher?: EspCipher; keyBits: number; auth?: EspAuth }
 
@@ -92,7 +92,10 @@ function profileSet(ctx: ParseContext, child: ConfigLine, acc: { ts?: string; se
     c.next('security-association');
     c.expect('lifetime');
     const unit = c.keyword('lifetime unit', ['seconds', 'kilobytes']);
-    if (unit === 'seconds') acc.secs = c.int('lifetime seconds', TEK_LIFETIME[0], TEK_LIFETIME[1]);
+    if (unit === 'seconds') {
+      acc.secs = c.int('lifetime seconds', TEK_LIFETIME[0], TEK_LIFETIME[1]);
+      if (acc.secs < 120) ctx.warn(child.no, `TEK lifetime ${acc.secs} s is below the IOS minimum of 120 s (lab and test use only)`);
+    }
     else acc.kb = c.int('lifetime kilobytes', 2560, 4294967295);
   } else {
     ctx.unknown(child, 'ipsec profile');

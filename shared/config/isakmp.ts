@@ -4,8 +4,8 @@
 // - IOS block: `crypto isakmp policy N` + ` encryption|encr`, ` hash`, ` authentication`,
 //   ` group`, ` lifetime`. Defaults: 3des, sha, rsa-sig, group 2, 86400 s. IOS's own default
 //   authentication is rsa-sig (operations.md §3); for the cipher and group we take the
-//   documented ASA defaults (3des, group 2) rather than old IOS's des/group 1, which no
-//   current peer accepts anyway.
+//   documented ASA defaults (3des, group 2) rather than old IOS's des/group 1; either way
+//   the weak defaults are reported as warnings.
 // - ASA one-line: `isakmp policy N ATTR VALUE`, one line per attribute, lines with the same N
 //   merge. Defaults per the ASA guide [S003]: 3des, sha, pre-share, group 2, 86400 s.
 

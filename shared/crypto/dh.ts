@@ -1,6 +1,6 @@
 // Diffie-Hellman for IKEv1 phase 1 (and PFS): MODP groups of RFC 2409/3526 and the
 // ECP groups of RFC 5903, with the KE payload encodings IKE expects.
-import { createDiffieHellman, createECDH, getDiffieHellman } from 'node:crypto';
+import { createDiffieHellman, createECDH, getDiffieHellman, randomBytes, type DiffieHellman } from 'node:crypto';
 import { PolicyError, VerifyError } from '../errors.ts';
 
 export type DhGroupId = 2 | 5 | 14 | 15 | 16 | 19 | 20 | 21;
@@ -50,8 +50,9 @@ export function dhGroup(id: number): DhGroupInfo | undefined {
 }
 
 /**
- * A fresh key pair (one keygen). `privateKey` pins the private value for deterministic tests;
- * without it MODP keys come from OpenSSL's well-known group, which picks a short exponent.
+ * A fresh key pair (one keygen). `privateKey` pins the private value for deterministic tests.
+ * Without it, MODP groups 5 and 14-16 use OpenSSL's well-known group (which picks a short
+ * exponent) and group 2 a random 256-bit exponent; ECP keys come from OpenSSL's ECDH.
  */
 export function generateDh(group: DhGroupId, privateKey?: Buffer): DhKeyPair {
   const def = GROUPS.get(group);
@@ -61,7 +62,20 @@ export function generateDh(group: DhGroupId, privateKey?: Buffer): DhKeyPair {
 
 // ---- MODP --------------------------------------------------------------------------------
 
-interface ModpParams { prime: Buffer; pMinus1: Buffer }
+/**
+ * Private exponent length for groups where OpenSSL would pick a full-length one. OpenSSL knows
+ * the RFC 3526 groups (5, 14-16) as named groups and chooses a short exponent itself; for the
+ * RFC 2409 group 2 it uses 1024 bits, and building its DiffieHellman object runs a ~40 ms
+ * primality check. 256 bits is well over twice the group's ~80-bit strength (RFC 3526 §8).
+ */
+const OWN_EXPONENT_BYTES: Partial<Record<DhGroupId, number>> = { 2: 32 };
+
+interface ModpParams {
+  prime: Buffer;
+  pMinus1: Buffer;
+  /** One DiffieHellman object per group for chosen private keys, built once (see above). */
+  shared?: DiffieHellman;
+}
 const modpCache = new Map<DhGroupId, ModpParams>();
 
 function modpParams(def: GroupDef): ModpParams {
@@ -76,39 +90,52 @@ function modpParams(def: GroupDef): ModpParams {
   return params;
 }
 
-/** The operations both DiffieHellman and DiffieHellmanGroup offer. */
-interface ModpEngine {
-  getPublicKey(): Buffer;
-  computeSecret(other: NodeJS.ArrayBufferView): Buffer;
+/** Shared-engine key pairs: every call sets its own private key first, and all calls are synchronous. */
+function sharedEngine(params: ModpParams): DiffieHellman {
+  params.shared ??= createDiffieHellman(params.prime, 2); // all RFC 2409/3526 groups use g = 2
+  return params.shared;
 }
 
 function modpKeyPair(def: GroupDef, privateKey?: Buffer): DhKeyPair {
   const params = modpParams(def);
-  let engine: ModpEngine;
-  if (privateKey) {
-    const dh = createDiffieHellman(params.prime, 2); // all RFC 2409/3526 groups use g = 2
-    dh.setPrivateKey(privateKey);
-    dh.generateKeys(); // keeps the pinned private value, computes g^x
-    engine = dh;
+  const ownBytes = OWN_EXPONENT_BYTES[def.id];
+  let publicValue: Buffer;
+  let compute: (peer: Buffer) => Buffer;
+  if (privateKey || ownBytes) {
+    const priv = privateKey ?? randomExponent(ownBytes!);
+    const engine = sharedEngine(params);
+    engine.setPrivateKey(priv);
+    publicValue = engine.generateKeys(); // keeps the set private value, computes g^x
+    compute = (peer) => {
+      engine.setPrivateKey(priv);
+      return engine.computeSecret(peer);
+    };
   } else {
     const dh = getDiffieHellman(def.openssl);
-    dh.generateKeys();
-    engine = dh;
+    publicValue = dh.generateKeys();
+    compute = (peer) => dh.computeSecret(peer);
   }
   return {
     group: def.id,
-    publicValue: leftPad(engine.getPublicKey(), def.publicLength),
+    publicValue: leftPad(publicValue, def.publicLength),
     computeSecret(peerPublic: Buffer): Buffer {
       checkModpPeer(def, params, peerPublic);
       let secret: Buffer;
       try {
-        secret = engine.computeSecret(peerPublic);
+        secret = compute(peerPublic);
       } catch (e) {
         throw new VerifyError('BAD_KE', `group ${def.id}: peer public value rejected (${(e as Error).message})`);
       }
       return leftPad(secret, def.publicLength);
     },
   };
+}
+
+/** A random exponent of exactly 8*bytes bits (top bit set, so never 0 or 1). */
+function randomExponent(bytes: number): Buffer {
+  const x = randomBytes(bytes);
+  x[0]! |= 0x80;
+  return x;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface CertOptions {
 export interface CaOptions extends CertOptions {
   /** Issuing CA for an intermediate; self-signed when absent. */
   issuer?: TestCa;
-  /** basicConstraints cA flag (default true); false makes a "CA" that must be refused. */
+  /** basicConstraints cA flag (default true). false (keyUsage unchanged) makes an issuer that must be refused. */
   ca?: boolean;
 }
 
@@ -46,7 +46,7 @@ export function makeCa(name: string, opts: CaOptions = {}): TestCa {
   const isCa = opts.ca ?? true;
   const exts = [
     { name: 'basicConstraints', cA: isCa, critical: true },
-    { name: 'keyUsage', keyCertSign: isCa, cRLSign: isCa, digitalSignature: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
   ];
   const made = issue(name, opts, exts, opts.issuer);
   return { ...made.cert, name, forgeCert: made.forgeCert, forgeKey: made.forgeKey };

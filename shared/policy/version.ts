@@ -152,9 +152,10 @@ const FEATURE_BIT: Partial<Record<FeatureName, number>> = {
 
 /**
  * Whether a peer supports `name`: for features with a VID bit the bit decides (a peer may
- * switch one off); for the rest, its version does.
+ * switch one off); for the rest, its version does. Another major version shares nothing.
  */
 export function peerSupports(peer: PeerVersion, name: FeatureName): boolean {
+  if (peer.version.major !== OUR_VERSION.major) return false;
   const bit = FEATURE_BIT[name];
   return bit !== undefined ? (peer.features & bit) !== 0 : supportsFeature(peer.version, name);
 }

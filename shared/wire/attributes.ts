@@ -13,7 +13,7 @@ const AF_TV = 0x8000;
 
 /** A TV ("basic") attribute: 16-bit value. */
 export function tv(type: number, value: number): Attribute {
-  assert(Number.isInteger(value) && value >= 0 && value <= 0xffff, `TV attribute ${type}: value ${value} does not fit 16 bits`);
+  if (!(Number.isInteger(value) && value >= 0 && value <= 0xffff)) assert.fail(`TV attribute ${type}: value ${value} does not fit 16 bits`);
   return { type, form: 'tv', value };
 }
 
@@ -24,7 +24,7 @@ export function tlv(type: number, value: Buffer): Attribute {
 
 /** A TLV attribute holding a 4-octet big-endian number (e.g. lifetimes over 65535 s). */
 export function tlvU32(type: number, n: number): Attribute {
-  assert(Number.isInteger(n) && n >= 0 && n <= 0xffffffff, `attribute ${type}: ${n} does not fit 32 bits`);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) assert.fail(`attribute ${type}: ${n} does not fit 32 bits`);
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n);
   return { type, form: 'tlv', value: b };
@@ -56,12 +56,12 @@ export function findAttr(list: readonly Attribute[], type: number): Attribute | 
 /** Writes a list of attributes back to back. */
 export function encodeAttributes(list: readonly Attribute[], w: Writer): void {
   for (const a of list) {
-    assert(Number.isInteger(a.type) && a.type > 0 && a.type <= 0x7fff, `attribute type ${a.type} out of range`);
+    if (!(Number.isInteger(a.type) && a.type > 0 && a.type <= 0x7fff)) assert.fail(`attribute type ${a.type} out of range`);
     if (a.form === 'tv') {
-      assert(a.value >= 0 && a.value <= 0xffff, `TV attribute ${a.type}: value out of range`);
+      if (!(a.value >= 0 && a.value <= 0xffff)) assert.fail(`TV attribute ${a.type}: value out of range`);
       w.u16(AF_TV | a.type).u16(a.value);
     } else {
-      assert(a.value.length <= 0xffff, `TLV attribute ${a.type}: value too long`);
+      if (a.value.length > 0xffff) assert.fail(`TLV attribute ${a.type}: value too long`);
       w.u16(a.type).u16(a.value.length).bytes(a.value);
     }
   }

@@ -130,7 +130,7 @@ export function idFqdn(name: string): IdData {
  * copies a host-order int; we emit network order, RFC 6407 §5.3 being silent.)
  */
 export function keyIdFromNumber(n: number): IdData {
-  assert(Number.isInteger(n) && n >= 0 && n <= 0xffffffff, `group number ${n} does not fit 32 bits`);
+  if (!(Number.isInteger(n) && n >= 0 && n <= 0xffffffff)) assert.fail(`group number ${n} does not fit 32 bits`);
   const data = Buffer.alloc(4);
   data.writeUInt32BE(n);
   return { idType: IdType.KEY_ID, data };

@@ -29,27 +29,35 @@
  *
  * Ports
  *  - socket-default binds the wildcard address (0.0.0.0:port, no SO_REUSEADDR/SO_REUSEPORT,
- *    verified with strace) and has no option to bind one address; `charon.interfaces_use` only
- *    filters address enumeration. Hence two charons cannot share port 848 on one host, and a
+ *    verified with strace) and has no option to bind one address; `charon.interfaces_use = lo`
+ *    only filters address enumeration and, worse, made charon drop every packet addressed to
+ *    127.0.0.2 (not set here). Hence two charons cannot share port 848 on one host, and a
  *    charon on 848 also conflicts with any other socket on *:848 or 127.x:848. The initiator
- *    therefore listens on `listenPort` (default 0: a kernel-chosen free port) and sends to
- *    remote port `port` via swanctl.conf `remote_port`; `local_port` in swanctl.conf must equal
- *    a port charon has bound, else "no socket found to send IPv4 packet from port N".
+ *    therefore listens on `listenPort` and sends to remote port `port` via swanctl.conf
+ *    `remote_port`; swanctl.conf `local_port` must equal a port charon has bound (charon.port),
+ *    else "no socket found to send IPv4 packet from port N".
+ *  - NON-ESP MARKER: when *neither* UDP port of a packet is 500, charon prepends the 4 zero
+ *    bytes of RFC 3948 section 2.2 to every IKE message it sends, and silently drops received
+ *    IKE messages that lack them (seen on the wire and in charon's NET log). So charon on 848
+ *    talking to a peer on 848 (Cisco GDOI style) is NOT plain ISAKMP. With one side on 500 the
+ *    messages are plain. The initiator's `listenPort` therefore defaults to 500: charon sends
+ *    plain ISAKMP from 127.0.0.2:500 to :848. Charon.nonEspMarker(a, b) tells which case applies;
+ *    a responder on 848 expects the marker from any peer port other than 500.
  *  - `charon.port_nat_t = 0` makes socket-default bind a kernel-chosen free NAT-T port. NAT-T
  *    cannot be switched off in charon's IKEv1: it always sends the NAT-T vendor IDs (RFC 3947
  *    and drafts) in message 1/2 and NAT-D payloads in messages 3/4. On loopback the NAT-D
  *    hashes match, so charon never floats to the NAT-T port. `encap = no` is set.
  *  - `use_ipv6 = no` so only IPv4 sockets are opened.
  *
- * swanctl.conf written for IKEv1 main mode (initiator shown; the responder omits
- * local_port/remote_port/keyingtries and children, and has remote_addrs = 127.0.0.0/8):
+ * swanctl.conf written for IKEv1 main mode (initiator shown; the responder has
+ * local_port = 848, remote_addrs = 127.0.0.0/8, and no remote_port, keyingtries or children):
  *     connections {
  *       gdoi {
  *         version = 1              # IKEv1
  *         aggressive = no          # main mode
  *         local_addrs = 127.0.0.2
  *         remote_addrs = 127.0.0.1
- *         local_port = <listenPort, only when fixed>
+ *         local_port = 500         # = charon.port (listenPort)
  *         remote_port = 848
  *         proposals = aes256-sha256-modp2048
  *         encap = no
@@ -58,7 +66,8 @@
  *         reauth_time = 0s
  *         dpd_delay = 0s
  *         keyingtries = 1
- *         local { auth = psk  id = 127.0.0.2 }       # or auth = pubkey, certs = local.pem, send_cert = always
+ *         send_cert = always       # rsa only: CERT payload even without CERTREQ
+ *         local { auth = psk  id = 127.0.0.2 }       # or auth = pubkey, certs = local.pem
  *         remote { auth = psk  id = %any }           # or auth = pubkey, cacerts = ca.pem
  *         children { gm { esp_proposals = aes256-sha256  local_ts = 127.0.0.2/32[udp/9]
  *                         remote_ts = 127.0.0.1/32[udp/9]  start_action = none } }  # childSa only
@@ -116,7 +125,8 @@ export interface CharonOptions {
   /** charon.block_threshold (half-open IKE_SAs per peer IP; charon's default is 5). */
   blockThreshold?: number;
   /** Initiator only: charon's own IKE port (it cannot share `port` with a responder on this
-   *  host); 0 (default) lets the kernel choose a free port. */
+   *  host). Default 500, so that charon's messages to `port` carry no non-ESP marker; 0 picks
+   *  a free port (then, with `port` != 500, charon uses the RFC 3948 marker). */
   listenPort?: number;
   /** ESP proposal for childSa; default: the IKE proposal without its DH group(s). */
   espProposal?: string;
@@ -186,6 +196,18 @@ function stripDh(proposal: string): string {
     .join('-');
 }
 
+/** A port the kernel considers free right now (tiny race until charon binds it). */
+async function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind({ port: 0, address: '0.0.0.0', exclusive: true }, () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 async function udpPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createSocket('udp4');
@@ -212,6 +234,8 @@ export class Charon {
   readonly dir: string;
   readonly logPath: string;
   readonly viciUri: string;
+  /** The UDP port charon listens on (charon.port); for an initiator also its source port. */
+  readonly ikePort: number;
   private readonly child: ChildProcess;
   private readonly opts: CharonOptions;
   private exited = false;
@@ -220,17 +244,27 @@ export class Charon {
   private finalLog: string | undefined;
   private static clkTck = 100; // sysconf(_SC_CLK_TCK) on Linux/x86-64 and arm64
 
-  private constructor(opts: CharonOptions, dir: string, child: ChildProcess) {
+  private constructor(opts: CharonOptions, dir: string, child: ChildProcess, ikePort: number) {
     this.opts = opts;
+    this.ikePort = ikePort;
     this.dir = dir;
     this.child = child;
     this.pid = child.pid as number;
     this.logPath = join(dir, 'charon.log');
     this.viciUri = `unix://${join(dir, 'charon.vici')}`;
-    child.once('exit', () => {
+    const gone = () => {
       this.exited = true;
       for (const w of this.exitWaiters.splice(0)) w();
-    });
+    };
+    child.once('exit', gone);
+    child.once('error', gone); // spawn failure: waitReady() reports it
+
+  }
+
+  /** Whether charon frames IKE messages between these two UDP ports with the 4-byte non-ESP
+   *  marker (RFC 3948 section 2.2): charon does so whenever neither port is 500. */
+  static nonEspMarker(portA: number, portB: number): boolean {
+    return portA !== 500 && portB !== 500;
   }
 
   /** True when charon, swanctl and unshare exist and we are root (needed for the mount namespace). */
@@ -258,8 +292,9 @@ export class Charon {
     if (/(^|-)(ecp|x25519|curve25519|x448|curve448)/.test(o.proposal) && !pluginPresent('openssl')) {
       throw new Error(`charon harness: proposal '${o.proposal}' needs charon's openssl plugin (apt-get install libstrongswan-standard-plugins; scripts/charon/ensure-plugins.sh)`);
     }
-    const listenPort = o.role === 'responder' ? o.port : (o.listenPort ?? 0);
-    if (listenPort !== 0 && !(await udpPortFree(listenPort))) {
+    let listenPort = o.role === 'responder' ? o.port : (o.listenPort ?? 500);
+    if (listenPort === 0) listenPort = await freeUdpPort();
+    if (!(await udpPortFree(listenPort))) {
       throw new Error(`charon harness: UDP port ${listenPort} is already in use on this host (charon binds 0.0.0.0:${listenPort}); stop the other user or pick another port`);
     }
 
@@ -279,7 +314,7 @@ export class Charon {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`charon harness: could not spawn ${RUNNER}`);
     }
-    const c = new Charon(o, dir, child);
+    const c = new Charon(o, dir, child, listenPort);
     live.add(c);
     installExitHook();
     try {
@@ -446,7 +481,6 @@ function writeConfig(dir: string, o: CharonOptions, listenPort: number): void {
     '  install_routes = no',
     '  install_virtual_ip = no',
     '  routing_table = 0',
-    '  interfaces_use = lo',
     '  ikesa_table_size = 4096',
     '  ikesa_table_segments = 16',
     o.role === 'initiator' ? '  initiator_only = yes' : '',
@@ -487,7 +521,7 @@ function writeConfig(dir: string, o: CharonOptions, listenPort: number): void {
     writeFileSync(join(dir, 'x509', 'local.pem'), a.certPem);
     writeFileSync(join(dir, 'x509ca', 'ca.pem'), a.caPem);
     writeFileSync(join(dir, 'private', 'local.pem'), a.keyPem, { mode: 0o600 });
-    local.push('auth = pubkey', 'certs = local.pem', 'send_cert = always');
+    local.push('auth = pubkey', 'certs = local.pem');
     if (a.localId !== undefined) local.push(`id = ${q(a.localId)}`);
     remote.push('auth = pubkey', 'cacerts = ca.pem', `id = ${q(a.remoteId ?? '%any')}`);
   }
@@ -503,9 +537,9 @@ function writeConfig(dir: string, o: CharonOptions, listenPort: number): void {
     'reauth_time = 0s',
     'dpd_delay = 0s',
   ];
+  if (a.kind === 'rsa') conn.push('send_cert = always');
   if (o.role === 'initiator') {
-    conn.push(`remote_port = ${o.port}`, 'keyingtries = 1');
-    if (listenPort !== 0) conn.push(`local_port = ${listenPort}`);
+    conn.push(`local_port = ${listenPort}`, `remote_port = ${o.port}`, 'keyingtries = 1');
   } else {
     conn.push(`local_port = ${o.port}`);
   }

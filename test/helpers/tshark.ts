@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const DECODE_AS = ['-d', 'udp.port==848,isakmp'];
+/** Extra arguments that make tshark verify IPv4 and UDP checksums (off by default). */
+export const VALIDATE_CHECKSUMS = ['-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE'];
 const MAX_OUTPUT = 64 * 1024 * 1024;
 
 /** Expert-info severities as tshark prints them in JSON (epan/proto.h PI_* values). */
@@ -16,17 +18,21 @@ export interface ExpertFinding {
   message: string;
 }
 
-/** Fails loudly when tshark is absent: this check must never be skipped silently. */
-export async function tsharkVersion(): Promise<string> {
-  try {
-    const { stdout } = await run('tshark', ['--version'], { maxBuffer: MAX_OUTPUT });
-    return stdout.split('\n')[0] ?? '';
-  } catch (e) {
-    throw new Error(
-      'tshark is not installed or not runnable; `npm test` installs it through scripts/ensure-tools.sh ' +
-      `(or run: apt-get install -y tshark). Cause: ${(e as Error).message}`,
-    );
-  }
+let version: Promise<string> | undefined;
+
+/** tshark's version line. Fails loudly when tshark is absent: this check is never skipped. */
+export function tsharkVersion(): Promise<string> {
+  version ??= run('tshark', ['--version'], { maxBuffer: MAX_OUTPUT }).then(
+    ({ stdout }) => stdout.split('\n')[0] ?? '',
+    (e: Error) => {
+      version = undefined;
+      throw new Error(
+        'tshark is not installed or not runnable; `npm test` installs it through scripts/ensure-tools.sh ' +
+        `(or run: apt-get install -y tshark). Cause: ${e.message}`,
+      );
+    },
+  );
+  return version;
 }
 
 async function tshark(args: string[]): Promise<string> {
@@ -95,14 +101,18 @@ function findingsOf(frame: any): ExpertFinding[] {
 }
 
 /**
- * Warnings, errors and malformed-packet markers tshark raises for the capture, per frame.
+ * Warnings, errors and malformed-packet markers tshark raises for the capture, per frame
+ * Pass `frames` (from runTshark with the same `extraArgs`) to save a second dissection.
  * Cross-checked against `-z expert,warn`: if that summary reports problems the JSON walk
  * missed, they are returned with frame 0 rather than lost.
  */
-export async function tsharkExpertErrors(pcapPath: string): Promise<ExpertFinding[]> {
-  const frames = await runTshark(pcapPath);
+export async function tsharkExpertErrors(
+  pcapPath: string, opts: { frames?: any[]; extraArgs?: string[] } = {},
+): Promise<ExpertFinding[]> {
+  const extra = opts.extraArgs ?? [];
+  const frames = opts.frames ?? await runTshark(pcapPath, extra);
   const found = frames.flatMap(findingsOf);
-  const summary = await tshark(['-r', pcapPath, ...DECODE_AS, '-q', '-z', 'expert,warn']);
+  const summary = await tshark(['-r', pcapPath, ...DECODE_AS, ...extra, '-q', '-z', 'expert,warn']);
   const counted = [...summary.matchAll(/^(Errors|Warns|Warnings) \((\d+)\)/gm)]
     .reduce((n, m) => n + Number(m[2]), 0);
   if (counted > found.length) {

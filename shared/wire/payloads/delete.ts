@@ -12,7 +12,7 @@ export function encodeDelete(p: DeletePayload, w: Writer): void {
   assert(p.spiSize >= 0 && p.spiSize <= 0xff && p.spis.length <= 0xffff, 'delete SPI size or count out of range');
   w.u32(p.doi).u8(p.protocolId).u8(p.spiSize).u16(p.spis.length);
   for (const spi of p.spis) {
-    assert(spi.length === p.spiSize, `delete SPI of ${spi.length} octets, SPI size says ${p.spiSize}`);
+    if (spi.length !== p.spiSize) assert.fail(`delete SPI of ${spi.length} octets, SPI size says ${p.spiSize}`);
     w.bytes(spi);
   }
 }

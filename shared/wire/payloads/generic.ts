@@ -46,7 +46,7 @@ export function lengthFieldAt(body: Reader): number {
 
 /** Starts a payload; returns the mark to give to `endFramed`. */
 export function beginFramed(w: Writer, next: number): number {
-  assert(Number.isInteger(next) && next >= 0 && next <= 0xff, `next payload ${next} out of range`);
+  if (!(Number.isInteger(next) && next >= 0 && next <= 0xff)) assert.fail(`next payload ${next} out of range`);
   const start = w.pos;
   w.u8(next).u8(0).u16(0);
   return start;
@@ -55,6 +55,6 @@ export function beginFramed(w: Writer, next: number): number {
 /** Fills in the Payload Length of the payload begun at `start`. */
 export function endFramed(w: Writer, start: number): void {
   const length = w.pos - start;
-  assert(length <= 0xffff, `payload of ${length} octets exceeds the 16-bit length field`);
+  if (length > 0xffff) assert.fail(`payload of ${length} octets exceeds the 16-bit length field`);
   w.patch16(start + 2, length);
 }

@@ -9,7 +9,7 @@ import { checkIdDataLength } from '../id-data.ts';
 import { lengthFieldAt } from './generic.ts';
 
 export function encodeId(p: IdPayload, w: Writer): void {
-  assert(p.port >= 0 && p.port <= 0xffff, `ID port ${p.port} out of range`);
+  if (!(p.port >= 0 && p.port <= 0xffff)) assert.fail(`ID port ${p.port} out of range`);
   w.u8(p.idType).u8(p.protocol).u16(p.port).bytes(p.data);
 }
 

@@ -13,7 +13,7 @@ import { decodeSelector, encodeSelector } from './selector.ts';
 export const KEK_SPI_LENGTH = 16;
 
 export function encodeSaKek(p: SaKekPayload, w: Writer): void {
-  assert(p.spi.length === KEK_SPI_LENGTH, `KEK SPI must be ${KEK_SPI_LENGTH} octets`);
+  if (p.spi.length !== KEK_SPI_LENGTH) assert.fail(`KEK SPI must be ${KEK_SPI_LENGTH} octets`);
   assert(p.reserved2.length === 4, 'SA KEK RESERVED2 must be 4 octets');
   w.u8(p.protocol);
   encodeSelector(p.src, 1, w);

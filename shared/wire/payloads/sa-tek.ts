@@ -19,7 +19,7 @@ export function encodeSaTek(p: SaTekPayload, w: Writer): void {
     w.u8(p.protocolId).bytes(p.body);
     return;
   }
-  assert(p.spi.length === TEK_SPI_LENGTH, `TEK SPI must be ${TEK_SPI_LENGTH} octets`);
+  if (p.spi.length !== TEK_SPI_LENGTH) assert.fail(`TEK SPI must be ${TEK_SPI_LENGTH} octets`);
   w.u8(p.protocolId).u8(p.protocol);
   encodeSelector(p.src, 2, w);
   encodeSelector(p.dst, 2, w);

@@ -12,20 +12,26 @@ export type LengthWidth = 1 | 2;
 
 export function encodeSelector(s: GdoiSelector, lenWidth: LengthWidth, w: Writer): void {
   const max = lenWidth === 1 ? 0xff : 0xffff;
-  assert(s.data.length <= max, `selector data of ${s.data.length} octets exceeds a ${lenWidth}-octet length`);
-  assert(s.port >= 0 && s.port <= 0xffff, `selector port ${s.port} out of range`);
+  if (s.data.length > max) assert.fail(`selector data of ${s.data.length} octets exceeds a ${lenWidth}-octet length`);
+  if (!(s.port >= 0 && s.port <= 0xffff)) assert.fail(`selector port ${s.port} out of range`);
   w.u8(s.idType).u16(s.port);
   if (lenWidth === 1) w.u8(s.data.length); else w.u16(s.data.length);
   w.bytes(s.data);
 }
 
+/** Field names for errors, built once (decoding is on the rekey hot path). */
+const FIELDS = {
+  SRC: { type: 'SRC ID type', port: 'SRC ID port', length: 'SRC ID data length' },
+  DST: { type: 'DST ID type', port: 'DST ID port', length: 'DST ID data length' },
+} as const;
+
 export function decodeSelector(r: Reader, lenWidth: LengthWidth, which: 'SRC' | 'DST'): GdoiSelector {
-  const idType = r.u8(`${which} ID type`);
-  const port = r.u16(`${which} ID port`);
+  const f = FIELDS[which];
+  const idType = r.u8(f.type);
+  const port = r.u16(f.port);
   const lenAt = r.pos;
-  const field = `${which} ID data length`;
-  const len = lenWidth === 1 ? r.u8(field) : r.u16(field);
-  if (len > r.remaining) throw new DecodeError('BAD_LENGTH', lenAt, `${which} ID data length ${len} exceeds the ${r.remaining} octets left`, field);
-  checkIdDataLength(idType, len, lenAt, field);
+  const len = lenWidth === 1 ? r.u8(f.length) : r.u16(f.length);
+  if (len > r.remaining) throw new DecodeError('BAD_LENGTH', lenAt, `${f.length} ${len} exceeds the ${r.remaining} octets left`, f.length);
+  checkIdDataLength(idType, len, lenAt, f.length);
   return { idType, port, data: r.bytes(len) };
 }

@@ -8,7 +8,7 @@ import type { SeqPayload } from '../types.ts';
 import { lengthFieldAt } from './generic.ts';
 
 export function encodeSeq(p: SeqPayload, w: Writer): void {
-  assert(Number.isInteger(p.seq) && p.seq >= 0 && p.seq <= 0xffffffff, `sequence number ${p.seq} does not fit 32 bits`);
+  if (!(Number.isInteger(p.seq) && p.seq >= 0 && p.seq <= 0xffffffff)) assert.fail(`sequence number ${p.seq} does not fit 32 bits`);
   w.u32(p.seq);
 }
 

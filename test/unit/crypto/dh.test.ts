@@ -70,6 +70,20 @@ describe('both sides agree', () => {
   }
 });
 
+describe('key pairs are independent', () => {
+  for (const group of [2, 14] as const) {
+    it(`group ${group}: interleaved pairs keep their own private keys`, () => {
+      const [a, b, c] = [generateDh(group), generateDh(group), generateDh(group)];
+      const ab = a.computeSecret(b.publicValue);
+      const ac = a.computeSecret(c.publicValue);
+      expect(c.computeSecret(a.publicValue)).toEqual(ac);
+      expect(b.computeSecret(a.publicValue)).toEqual(ab);
+      expect(ab).not.toEqual(ac);
+      expect(b.computeSecret(c.publicValue)).toEqual(c.computeSecret(b.publicValue));
+    });
+  }
+});
+
 describe('RFC 5903 ECP known answers', () => {
   for (const v of RFC5903) {
     it(`group ${v.group}: public values are x || y, the secret is x`, () => {

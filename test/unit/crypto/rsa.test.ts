@@ -29,7 +29,9 @@ describe('ikeSign', () => {
 
   it('equals node-forge\'s independent RSA with block type 1', () => {
     const fkey = forge.pki.privateKeyFromPem(keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-    const forgeSig = forge.pki.rsa.encrypt(hash.toString('binary'), fkey, 0x01);
+    // forge's rsa.encrypt(m, key, 0x01) is the raw block-type-1 operation; its typings omit it
+    const raw = forge.pki.rsa as unknown as { encrypt(m: string, k: forge.pki.rsa.PrivateKey, bt: number): string };
+    const forgeSig = raw.encrypt(hash.toString('binary'), fkey as forge.pki.rsa.PrivateKey, 0x01);
     expect(ikeSign(keys.privateKey, hash).toString('hex')).toBe(Buffer.from(forgeSig, 'binary').toString('hex'));
   });
 });

@@ -142,5 +142,6 @@ describe('a peer version from its phase-1 vendor IDs', () => {
     expect(peerSupports(noAck, 'gdoi-interop-ack')).toBe(false);
     expect(peerSupports({ version: BASE_VERSION, features: 0 }, 'policy-replace')).toBe(false);
     expect(peerSupports({ version: OUR_VERSION, features: 0x0f }, 'pfs')).toBe(false);
+    expect(peerSupports({ version: v('2.0.0'), features: 0x0f }, 'gm-removal')).toBe(false);
   });
 });

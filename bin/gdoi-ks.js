@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Runs ks/main.ts through tsx (no build step); the import is dynamic so the loader is registered first.
+import { register } from 'tsx/esm/api';
+
+register();
+await import(new URL('../ks/main.ts', import.meta.url).href);

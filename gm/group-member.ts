@@ -1,0 +1,126 @@
+// The group member daemon core: one UDP endpoint, one Registration per configured group,
+// one TimerWheel for every timer. Garbage is logged and dropped; state only changes on
+// authenticated input.
+import { decodeHeader, decodeMessage } from '../shared/wire/message.ts';
+import { ExchangeType, Flag, HEADER_LENGTH } from '../shared/wire/registry.ts';
+import { first } from '../shared/wire/pick.ts';
+import { openInformational } from '../shared/exchanges/informational.ts';
+import type { MainModeConfig } from '../shared/exchanges/main-mode.ts';
+import type { DeviceConfig } from '../shared/config/types.ts';
+import { phase1FromConfig } from '../shared/daemon/phase1-config.ts';
+import type { Transport, Datagram } from '../shared/transport/udp.ts';
+import type { Clock, Random } from '../shared/time/clock.ts';
+import { TimerWheel } from '../shared/time/timer-wheel.ts';
+import { Msg } from '../shared/log/messages.ts';
+import type { Syslog } from '../shared/log/syslog.ts';
+import { defaultFeatureBits, type GetvpnVersion } from '../shared/policy/version.ts';
+import { Registration } from './registration.ts';
+
+export interface GroupMemberOptions {
+  config: DeviceConfig;
+  localAddress: string;
+  port: number;
+  clock: Clock;
+  random: Random;
+  log: Syslog;
+  version: GetvpnVersion;
+  /** Phase-1 DOI we propose (2 = GDOI, RFC 6407; 1 lets Wireshark decrypt captures). */
+  doi?: 1 | 2;
+  /** Handler for GROUPKEY-PUSH datagrams (rekey-receiver.ts). */
+  onPush?: (d: Datagram) => void;
+}
+
+export class GroupMember {
+  readonly registrations: Registration[] = [];
+  readonly wheel: TimerWheel;
+  readonly mm: MainModeConfig;
+  transport?: Transport;
+  readonly stats = { datagrams: 0, dropped: 0 };
+
+  constructor(readonly opts: GroupMemberOptions) {
+    this.wheel = new TimerWheel(opts.clock, { onError: (e, key) => opts.log.log('GDOI', 3, 'INTERNAL_ERROR', `timer ${key}: ${(e as Error).message}`) });
+    const p1 = phase1FromConfig(opts.config);
+    for (const s of p1.skipped) opts.log.log('CRYPTO', 4, 'IKMP_POLICY_SKIPPED', s);
+    this.mm = {
+      policies: p1.policies, credentials: p1.credentials, localAddress: opts.localAddress, doi: opts.doi ?? 2,
+      version: opts.version, features: defaultFeatureBits(opts.version), clock: opts.clock, random: opts.random,
+    };
+    // Only groups a crypto map applies are started, as applying the map starts registration on IOS.
+    const mapped = new Set(opts.config.cryptoMaps.map((m) => m.group));
+    for (const g of opts.config.gmGroups) {
+      if (opts.config.cryptoMaps.length && !mapped.has(g.name)) continue;
+      this.registrations.push(new Registration(g, {
+        mm: this.mm, localAddress: opts.localAddress, port: opts.port, wheel: this.wheel, clock: opts.clock, random: opts.random, log: opts.log,
+        send: (data, address) => this.transport?.send(data, address, opts.port),
+      }));
+    }
+  }
+
+  attach(t: Transport): void {
+    this.transport = t;
+    t.onMessage((d) => this.receive(d));
+  }
+
+  start(): void {
+    this.opts.log.emit(Msg.GDOI_ON_OFF({ on: true }));
+    for (const r of this.registrations) r.start();
+  }
+
+  receive(d: Datagram): void {
+    this.stats.datagrams++;
+    try {
+      this.dispatch(d);
+    } catch {
+      this.stats.dropped++;
+      this.opts.log.emit(Msg.IKMP_BAD_MESSAGE({ peer: d.address }));
+    }
+  }
+
+  private byPhase1(icookie: Buffer): Registration | undefined {
+    return this.registrations.find((r) => r.mm?.icookie.equals(icookie));
+  }
+  private bySa(icookie: Buffer, rcookie: Buffer): Registration | undefined {
+    return this.registrations.find((r) => r.sa && r.sa.icookie.equals(icookie) && r.sa.rcookie.equals(rcookie));
+  }
+
+  private dispatch(d: Datagram): void {
+    if (d.data.length < HEADER_LENGTH) throw new Error('runt');
+    const h = decodeHeader(d.data);
+    switch (h.exchange) {
+      case ExchangeType.MAIN_MODE: {
+        const r = this.byPhase1(h.icookie);
+        if (!r) { this.opts.log.emit(Msg.IKMP_NO_SA({ peer: d.address })); return; }
+        return r.onMainMode(d.data, d.address);
+      }
+      case ExchangeType.GROUPKEY_PULL: {
+        const r = this.bySa(h.icookie, h.rcookie);
+        if (!r) { this.opts.log.emit(Msg.IKMP_NO_SA({ peer: d.address })); return; }
+        return r.onPull(d.data);
+      }
+      case ExchangeType.INFORMATIONAL: return this.onInformational(d, h.icookie, h.rcookie, h.messageId, h.flags);
+      case ExchangeType.GROUPKEY_PUSH:
+        if (this.opts.onPush) return this.opts.onPush(d);
+        break;
+    }
+    throw new Error(`unexpected exchange ${h.exchange}`);
+  }
+
+  private onInformational(d: Datagram, icookie: Buffer, rcookie: Buffer, mid: number, flags: number): void {
+    if (!(flags & Flag.E)) {
+      // Before keys exist a KS can only refuse in the clear (e.g. NO_PROPOSAL_CHOSEN).
+      const r = this.byPhase1(icookie);
+      const n = first(decodeMessage(d.data).chain?.payloads ?? [], 11);
+      if (r && n) r.onNotify(n.notifyType);
+      return;
+    }
+    const r = this.bySa(icookie, rcookie);
+    if (!r || !r.sa) { this.opts.log.emit(Msg.IKMP_NO_SA({ peer: d.address })); return; }
+    for (const p of openInformational(r.sa, d.data, mid)) {
+      if (p.type === 11) r.onNotify(p.notifyType);
+    }
+  }
+
+  registration(group?: string): Registration | undefined {
+    return group ? this.registrations.find((r) => r.name === group) : this.registrations[0];
+  }
+}
