@@ -62,7 +62,9 @@ export function transformToProposal(t: Transform): Phase1Proposal | undefined {
         case OakleyAttr.AUTH_METHOD: auth = v; break;
         case OakleyAttr.GROUP_DESCRIPTION: group = v; break;
         case OakleyAttr.LIFE_TYPE: lifeType = v; break;
-        case OakleyAttr.LIFE_DURATION: if (lifeType === OakleyLifeType.SECONDS) lifetime = v; break;
+        // 0 means "no limit offered" (strongSwan sends it when rekeying and reauthentication
+        // are off): treat it like an absent duration, so the local lifetime applies.
+        case OakleyAttr.LIFE_DURATION: if (lifeType === OakleyLifeType.SECONDS && v > 0) lifetime = v; break;
         default: return undefined;   // an attribute we don't understand: don't accept this transform
       }
     }

@@ -46,7 +46,25 @@ function randomFrom(bytes: (n: number) => Buffer): Random {
   };
 }
 
-export const systemRandom: Random = randomFrom((n) => randomBytes(n));
+/**
+ * OS-seeded CSPRNG bytes, drawn from a pool refilled 8 KiB at a time: one RAND_bytes call per
+ * few hundred cookies, nonces and SPIs instead of one each (it showed up at 9% of a
+ * registration's CPU). Each caller gets its own copy, never a view of the pool.
+ */
+const POOL_SIZE = 8192;
+let pool = randomBytes(POOL_SIZE);
+let poolAt = 0;
+function pooledBytes(n: number): Buffer {
+  if (n > POOL_SIZE / 4) return randomBytes(n);
+  if (poolAt + n > POOL_SIZE) { pool = randomBytes(POOL_SIZE); poolAt = 0; }
+  const out = Buffer.allocUnsafe(n);
+  pool.copy(out, 0, poolAt, poolAt + n);
+  pool.fill(0, poolAt, poolAt + n);   // bytes handed out are not kept around
+  poolAt += n;
+  return out;
+}
+
+export const systemRandom: Random = randomFrom(pooledBytes);
 
 /** A clock that moves only when told to. For tests and simulations. */
 export class ManualClock implements Clock {

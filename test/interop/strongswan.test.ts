@@ -7,6 +7,8 @@ import { UdpTransport } from '../../shared/transport/udp.ts';
 import { systemClock, systemRandom } from '../../shared/time/clock.ts';
 import { OUR_VERSION, defaultFeatureBits } from '../../shared/policy/version.ts';
 import { makeCa, makeLeaf } from '../../shared/crypto/test-pki.ts';
+import { startDaemon, stopAll } from '../helpers/daemons.ts';
+import { readFileSync } from 'node:fs';
 import type { DhGroupId } from '../../shared/crypto/dh.ts';
 
 const KS = '127.0.5.1';
@@ -61,6 +63,18 @@ describe('strongSwan explore', () => {
       expect(sa).toBeDefined();
     });
   }
+  it('charon init psk', async () => {
+    const ks = startDaemon('ks', 'ks-ss', readFileSync('/tmp/ssx/ks.conf', 'utf8'), { port: GDOI_PORT, args: ['--address', KS] });
+    await ks.waitFor(/KS_STARTED/);
+    const c = await Charon.start({ role: 'initiator', localAddr: GM, remoteAddr: KS, port: GDOI_PORT, auth: { kind: 'psk', secret: 'interop-psk' }, proposal: 'aes256-sha256-ecp256', childSa: true });
+    running.push(c);
+    try {
+      const r = await c.initiate(5000);
+      console.log(r.output);
+      await new Promise((r) => setTimeout(r, 1000));
+      console.log((await ks.cli('show crypto isakmp sa')).out);
+    } finally { console.log(c.logText()); console.log(ks.lines.join('\n')); await stopAll(); }
+  });
   it('rsa group 14', async () => {
     const ca = makeCa('Interop CA');
     const ks = makeLeaf(ca, 'ks.interop');
