@@ -4,6 +4,7 @@ import { GdoiError } from '../shared/errors.ts';
 import { formatVersion } from '../shared/policy/version.ts';
 import { remainingSec, transformName } from '../shared/policy/group-policy.ts';
 import { showIsakmpSa, showLogging, showVersion, hms } from '../shared/daemon/show-common.ts';
+import { selectorAce } from '../shared/daemon/show-acl.ts';
 import type { GroupMember } from './group-member.ts';
 import type { Registration } from './registration.ts';
 
@@ -43,7 +44,7 @@ function groupInfo(r: Registration): string {
 function gmInfo(r: Registration, gm: GroupMember, env: Env, now: number): string {
   const sas = r.sas;
   const kek = sas.kek;
-  const acl = sas.teks.flatMap((t) => t.selectors.map((s) => `   access-list   permit ${s.protocol === 0 ? 'ip' : s.protocol} ${s.src.addr} ${s.src.mask} ${s.dst.addr} ${s.dst.mask}`));
+  const acl = sas.teks.flatMap((t) => t.selectors.map((s) => `   access-list   ${selectorAce('permit', s)}`));
   const out = [
     `Group Member Information For Group ${r.name}:`, `${L('IPSec SA Direction')}Both`, `${L('ACL Received From KS')}gdoi_group_${r.name}_temp_acl`, '',
     `${L('Group member')}${env.address.padEnd(16)}vrf: None`,

@@ -6,7 +6,8 @@ import { transformName, remainingSec } from '../shared/policy/group-policy.ts';
 import { rekeyLeadSec } from '../shared/policy/timing.ts';
 import { showIsakmpSa, showLogging, showVersion } from '../shared/daemon/show-common.ts';
 import type { KeyServer } from './key-server.ts';
-import type { KsGroup } from './ks-group.ts';
+import { aceToSelector, type KsGroup } from './ks-group.ts';
+import { selectorAce } from '../shared/daemon/show-acl.ts';
 import type { KsRekeyer } from './rekey.ts';
 import { generateSigningKey } from './signing-keys.ts';
 
@@ -36,6 +37,7 @@ export function registerKsCommands(d: CommandDispatcher, ks: KeyServer, rekeyer:
   d.register('show crypto gdoi ks members', (ctx) => groups(ctx).map((g) => showMembers(g, undefined)).join('\n'), 'Registered group members');
   d.register('show crypto gdoi ks members summary', (ctx) => groups(ctx).map((g) => showMembersSummary(g, env.address)).join('\n'), 'One line per member');
   d.register('show crypto gdoi ks members ADDRESS', (ctx) => groups(ctx).map((g) => showMembers(g, ctx.args.ADDRESS)).join('\n'), 'One member');
+  d.register('show crypto gdoi ks acl', (ctx) => groups(ctx).map((g) => showAcl(g, ks)).join('\n'), 'Traffic ACLs the group hands to members');
   d.register('show crypto gdoi ks policy', (ctx) => showPolicy(groups(ctx), env.address, now()), 'KEK and TEK policy');
   d.register('show crypto gdoi ks rekey', (ctx) => groups(ctx).map((g) => showRekey(g, rekeyer)).join('\n\n'), 'Rekey counters');
 
@@ -129,6 +131,15 @@ function showMembers(g: KsGroup, only: string | undefined): string {
       ` Rekeys sent       : ${m.rekeysSent}`, ` Rekeys retries    : ${m.rekeyRetries}`,
       ` Rekey Acks Rcvd   : ${m.acksReceived}`, ` Rekey Acks missed : ${m.acksMissed}`, '',
       ` Sent seq num : ${g.policy.seq}`, ` Rcvd seq num : ${m.lastAckedSeq}`, '');
+  }
+  return out.join('\n');
+}
+
+/** IOS layout: `Group Name: G`, ` Configured ACL:`, then `  access-list NAME ACE` per entry of every `sa ipsec` match ACL. */
+function showAcl(g: KsGroup, ks: KeyServer): string {
+  const out = [`Group Name: ${g.name}`, ' Configured ACL:'];
+  for (const sa of g.cfg.local.sas) {
+    for (const e of ks.opts.config.acls.get(sa.matchAcl) ?? []) out.push(`  access-list ${sa.matchAcl} ${selectorAce(e.action, aceToSelector(e))}`);
   }
   return out.join('\n');
 }

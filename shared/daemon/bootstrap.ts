@@ -1,6 +1,7 @@
 // What every daemon (gdoi-ks, gdoi-gm) does the same way: read the IOS-style config, open the
 // log, the UDP endpoint and the control socket, and shut down cleanly on SIGTERM/SIGINT.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseConfig } from '../config/index.ts';
 import type { DeviceConfig } from '../config/types.ts';
 import { ConfigError, GdoiError } from '../errors.ts';
@@ -45,6 +46,7 @@ export async function openDaemon(o: { address: string; port: number; control?: s
   const transport = await UdpTransport.bind(o.address, o.port, { recvBufferSize: 8 << 20, sendBufferSize: 8 << 20, ...o.udp });
   let control: ControlServer | undefined;
   if (o.control) {
+    mkdirSync(dirname(o.control), { recursive: true, mode: 0o700 });
     control = new ControlServer(o.control, dispatcher, { hello: () => ({ hostname: o.hostname, role: o.role }) });
     await control.listen();
   }
