@@ -15,6 +15,7 @@ import { Msg } from '../shared/log/messages.ts';
 import type { Syslog } from '../shared/log/syslog.ts';
 import { defaultFeatureBits, type GetvpnVersion } from '../shared/policy/version.ts';
 import { Registration } from './registration.ts';
+import { appendKeyLog } from '../shared/daemon/key-log.ts';
 
 export interface GroupMemberOptions {
   config: DeviceConfig;
@@ -26,6 +27,8 @@ export interface GroupMemberOptions {
   version: GetvpnVersion;
   /** Phase-1 DOI we propose (2 = GDOI, RFC 6407; 1 lets Wireshark decrypt captures). */
   doi?: 1 | 2;
+  /** Opt-in Wireshark IKEv1 decryption table file (contains secrets). */
+  keyLogFile?: string;
   /** Handler for GROUPKEY-PUSH datagrams (rekey-receiver.ts). */
   onPush?: (d: Datagram) => void;
 }
@@ -52,6 +55,7 @@ export class GroupMember {
       this.registrations.push(new Registration(g, {
         mm: this.mm, localAddress: opts.localAddress, port: opts.port, wheel: this.wheel, clock: opts.clock, random: opts.random, log: opts.log,
         send: (data, address) => this.transport?.send(data, address, opts.port),
+        onPhase1: opts.keyLogFile ? (mm) => appendKeyLog(opts.keyLogFile!, mm.keyLogEntry()) : undefined,
       }));
     }
   }

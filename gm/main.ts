@@ -15,6 +15,7 @@ const program = new Command('gdoi-gm')
   .option('--address <ip>', "local address (default: 'client registration address ipv4', else the crypto-map interface, else 127.0.0.1)")
   .option('--gdoi-version <x.y.z>', "GET VPN software version to announce (e.g. 1.0.1 to emulate an old GM; default: the config's `gdoi version`, else ours)")
   .option('--phase1-doi <n>', 'DOI in our phase-1 SA: 2 = GDOI (RFC 6407), 1 = IPsec (lets Wireshark decrypt captures)', '2')
+  .option('--key-log <file>', 'append phase-1 keys as a Wireshark IKEv1 decryption table (off by default; contains secrets)')
   .option('--log-utc', 'timestamps in UTC')
   .addHelpText('after', '\nExample:\n  gdoi-gm --config examples/gm1.conf --control /tmp/gm1.sock\n  gdoi --control /tmp/gm1.sock show crypto gdoi gm');
 
@@ -27,14 +28,14 @@ function localAddress(cfg: DeviceConfig, flag?: string): string {
 }
 
 async function main(): Promise<void> {
-  const o = program.parse().opts<{ config: string; port: string; control?: string; address?: string; gdoiVersion?: string; phase1Doi: string; logUtc?: boolean }>();
+  const o = program.parse().opts<{ config: string; port: string; control?: string; address?: string; gdoiVersion?: string; phase1Doi: string; keyLog?: string; logUtc?: boolean }>();
   const log = newSyslog(undefined, o.logUtc);
   const config = loadConfig(o.config, log);
   const port = parsePort(o.port);
   const address = localAddress(config, o.address);
   const gm = new GroupMember({
     config, localAddress: address, port, clock: systemClock, random: systemRandom, log,
-    version: daemonVersion(config, o.gdoiVersion), doi: o.phase1Doi === '1' ? 1 : 2,
+    version: daemonVersion(config, o.gdoiVersion), doi: o.phase1Doi === '1' ? 1 : 2, keyLogFile: o.keyLog,
   });
   const receiver = new RekeyReceiver(gm);
   gm.opts.onPush = (d) => receiver.onPush(d);

@@ -30,6 +30,8 @@ export interface RegistrationDeps {
   send(data: Buffer, address: string): void;
   /** Retransmits per message before giving up on a KS. */
   maxRetransmits?: number;
+  /** Called once per established phase-1 SA (the opt-in Wireshark key log). */
+  onPhase1?: (mm: MainModeInitiator) => void;
 }
 
 const RETRANSMIT = { baseMs: 1000, maxMs: 8000, factor: 2 };
@@ -100,6 +102,7 @@ export class Registration {
     }
     if (step.sa) {
       this.sa = step.sa;
+      this.d.onPhase1?.(this.mm);
       this.state = 'PULL';
       this.tries = 0;
       const id = typeof this.cfg.identity === 'number' ? keyIdFromNumber(this.cfg.identity) : idIpv4Addr(this.cfg.identity);

@@ -1,7 +1,6 @@
 // The key server: one UDP endpoint (port 848 by default) that answers main mode and
 // GROUPKEY-PULL, records members, and (rekey.ts) pushes rekeys. Every datagram is handled
 // inside one try/catch: garbage is logged and dropped, never fatal, never state-changing.
-import { appendFileSync } from 'node:fs';
 import { MainModeResponder, type MainModeConfig } from '../shared/exchanges/main-mode.ts';
 import { GroupkeyPullResponder } from '../shared/exchanges/groupkey-pull.ts';
 import { describePeerId } from '../shared/exchanges/phase1-auth.ts';
@@ -15,6 +14,7 @@ import { aclMatches } from '../shared/config/acl-match.ts';
 import type { DeviceConfig } from '../shared/config/types.ts';
 import { phase1FromConfig } from '../shared/daemon/phase1-config.ts';
 import { logPhase1Failure } from '../shared/daemon/phase1-log.ts';
+import { appendKeyLog } from '../shared/daemon/key-log.ts';
 import type { Transport, Datagram } from '../shared/transport/udp.ts';
 import type { Clock, Random } from '../shared/time/clock.ts';
 import { TimerWheel } from '../shared/time/timer-wheel.ts';
@@ -43,6 +43,7 @@ export interface KeyServerOptions {
 
 const HALF_OPEN_TTL_MS = 30_000;
 const PULL_TTL_MS = 30_000;
+const ESTABLISHED_TTL_MS = 10_000;
 
 export class KeyServer {
   readonly groups = new Map<number, KsGroup>();
@@ -159,12 +160,11 @@ export class KeyServer {
     this.releasePeer(ex.peerAddress);
     const key = saKey(sa.icookie, sa.rcookie);
     this.sas.set(key, sa);
-    // Keep the finished exchange a while so a retransmitted msg 5 gets msg 6 again.
     this.wheel.set(`sa:${key}`, sa.expiresAt, () => this.sas.delete(key));
-    if (this.opts.keyLogFile) {
-      const k = ex.keyLogEntry();
-      if (k) appendFileSync(this.opts.keyLogFile, `${k.icookie},${k.encKey}\n`, { mode: 0o600 });
-    }
+    // Keep the finished exchange briefly so a retransmitted msg 5 gets msg 6 again, then free it.
+    const initial = `i:${ex.icookie.toString('hex')}:${ex.peerAddress}`;
+    this.wheel.set(`ho:${initial}`, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => this.dropHalfOpen(initial, ex));
+    if (this.opts.keyLogFile) appendKeyLog(this.opts.keyLogFile, ex.keyLogEntry());
   }
 
   // ---- GROUPKEY-PULL -------------------------------------------------------------------------
