@@ -15,6 +15,7 @@ import { Msg } from '../shared/log/messages.ts';
 import type { Syslog } from '../shared/log/syslog.ts';
 import { defaultFeatureBits, type GetvpnVersion } from '../shared/policy/version.ts';
 import { Registration } from './registration.ts';
+import type { KekPolicy } from '../shared/policy/group-policy.ts';
 import { appendKeyLog } from '../shared/daemon/key-log.ts';
 
 export interface GroupMemberOptions {
@@ -31,6 +32,11 @@ export interface GroupMemberOptions {
   keyLogFile?: string;
   /** Handler for GROUPKEY-PUSH datagrams (rekey-receiver.ts). */
   onPush?: (d: Datagram) => void;
+  /**
+   * Opens a receiver for multicast rekeys sent to group:port and feeds it to receive(). The
+   * daemon binds a second socket (a socket bound to our unicast address never sees multicast).
+   */
+  joinMulticast?: (group: string, port: number) => Promise<void> | void;
 }
 
 export class GroupMember {
@@ -39,6 +45,8 @@ export class GroupMember {
   readonly mm: MainModeConfig;
   transport?: Transport;
   readonly stats = { datagrams: 0, dropped: 0 };
+  /** Multicast rekey groups joined, as group:port (RFC 6407 §4: the SA KEK DST ID names it). */
+  readonly multicastGroups = new Set<string>();
 
   constructor(readonly opts: GroupMemberOptions) {
     this.wheel = new TimerWheel(opts.clock, { onError: (e, key) => opts.log.log('GDOI', 3, 'INTERNAL_ERROR', `timer ${key}: ${(e as Error).message}`) });
@@ -55,6 +63,7 @@ export class GroupMember {
       this.registrations.push(new Registration(g, {
         mm: this.mm, localAddress: opts.localAddress, port: opts.port, wheel: this.wheel, clock: opts.clock, random: opts.random, log: opts.log,
         send: (data, address) => this.transport?.send(data, address, opts.port),
+        onKek: (kek) => this.joinRekeyGroup(kek),
         onPhase1: opts.keyLogFile ? (mm) => appendKeyLog(opts.keyLogFile!, mm.keyLogEntry()) : undefined,
       }));
     }
@@ -88,6 +97,9 @@ export class GroupMember {
   }
 
   private dispatch(d: Datagram): void {
+    // A PUSH goes to the rekey receiver before any header check, so a truncated or otherwise
+    // broken one is rejected and counted there (GM_REKEY_REJECT) rather than dropped here.
+    if (d.data.length >= 19 && d.data[18] === ExchangeType.GROUPKEY_PUSH && this.opts.onPush) return this.opts.onPush(d);
     if (d.data.length < HEADER_LENGTH) throw new Error('runt');
     const h = decodeHeader(d.data);
     switch (h.exchange) {
@@ -122,6 +134,21 @@ export class GroupMember {
     for (const p of openInformational(r.sa, d.data, mid)) {
       if (p.type === 11) r.onNotify(p.notifyType);
     }
+  }
+
+  /** Joins the multicast group a KEK's rekeys are sent to, once per group and port. */
+  joinRekeyGroup(kek: KekPolicy | undefined): void {
+    if (!kek || kek.transport !== 'multicast' || !this.opts.joinMulticast) return;
+    const port = kek.port || this.opts.port;
+    const key = `${kek.dst}:${port}`;
+    if (this.multicastGroups.has(key)) return;
+    this.multicastGroups.add(key);
+    Promise.resolve()
+      .then(() => this.opts.joinMulticast!(kek.dst, port))
+      .catch((e: unknown) => {
+        this.multicastGroups.delete(key);
+        this.opts.log.log('GDOI', 3, 'GM_MCAST_JOIN_FAIL', `Cannot join multicast rekey group ${kek.dst} port ${port}: ${(e as Error).message}`);
+      });
   }
 
   registration(group?: string): Registration | undefined {

@@ -16,6 +16,7 @@ import { logPhase1Failure } from '../shared/daemon/phase1-log.ts';
 import { NotifyType } from '../shared/wire/registry.ts';
 import { SaTable } from './sa-table.ts';
 import { reRegisterAt } from '../shared/policy/timing.ts';
+import type { KekPolicy } from '../shared/policy/group-policy.ts';
 
 export type RegState = 'IDLE' | 'PHASE1' | 'PULL' | 'REGISTERED' | 'WAIT_RETRY';
 
@@ -30,6 +31,8 @@ export interface RegistrationDeps {
   send(data: Buffer, address: string): void;
   /** Retransmits per message before giving up on a KS. */
   maxRetransmits?: number;
+  /** Called with the KEK of every installed policy (the GM joins its multicast group). */
+  onKek?: (kek: KekPolicy) => void;
   /** Called once per established phase-1 SA (the opt-in Wireshark key log). */
   onPhase1?: (mm: MainModeInitiator) => void;
 }
@@ -137,11 +140,26 @@ export class Registration {
     this.failures = 0;
     this.counters.succeeded++;
     this.d.log.emit(Msg.GM_REGS_COMPL({ ks: this.server, group: this.cfg.name, gm: this.d.localAddress }));
+    if (this.sas.kek) this.d.onKek?.(this.sas.kek);
     this.scheduleReRegister();
+  }
+
+  /** Ages out expired TEKs/KEK at their expiry (old SAs live until then, as on IOS). */
+  armAging(): void {
+    const times = [...this.sas.teks.map((t) => t.expiresAt), this.sas.kek?.expiresAt, this.sas.previousKek?.expiresAt].filter((t): t is number => t !== undefined);
+    if (!times.length) { this.d.wheel.cancel(`age:${this.cfg.name}`); return; }
+    this.d.wheel.set(`age:${this.cfg.name}`, Math.min(...times), () => {
+      const hadKek = !!this.sas.kek;
+      this.sas.age(this.d.clock.now());
+      // IOS 15.2(1)T+: a GM whose KEK ran out without a new one re-registers.
+      if (hadKek && !this.sas.kek && this.state === 'REGISTERED') { this.d.log.emit(Msg.GM_RE_REGISTER({ group: this.cfg.name })); this.start(); }
+      this.armAging();
+    });
   }
 
   /** IOS re-registers before the TEK expires when no rekey came (timing.ts: after the KS's rekey point, with jitter). */
   scheduleReRegister(): void {
+    this.armAging();
     const now = this.d.clock.now();
     const teks = this.sas.activeTeks();
     if (!teks.length) return;
