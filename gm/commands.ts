@@ -26,7 +26,7 @@ export function registerGmCommands(d: CommandDispatcher, gm: GroupMember, env: E
   d.register('show crypto isakmp sa', () => showIsakmpSa(gm.registrations.flatMap((r) => (r.sa ? [r.sa] : [])), env.address, now()), 'ISAKMP (phase 1) SAs');
   d.register('show crypto gdoi [group NAME]', (ctx) => regs(ctx).map((r) => groupInfo(r) + '\n\n' + gmInfo(r, gm, env, now())).join('\n\n'), 'GDOI group information');
   d.register('show crypto gdoi gm', (ctx) => regs(ctx).map((r) => gmInfo(r, gm, env, now())).join('\n\n'), 'Group member information');
-  d.register('show crypto gdoi gm rekey', (ctx) => regs(ctx).map((r) => rekeyInfo(r)).join('\n\n'), 'Rekey counters');
+  d.register('show crypto gdoi gm rekey', (ctx) => [...regs(ctx).map((r) => rekeyInfo(r)), noGroupRejects(gm)].filter(Boolean).join('\n\n'), 'Rekey counters');
   d.register('show crypto gdoi ipsec sa', (ctx) => regs(ctx).map((r) => ipsecSa(r, now())).join('\n\n'), 'Installed TEKs (no keys)');
   d.register('clear crypto gdoi [group NAME]', (ctx) => {
     for (const r of regs(ctx)) { r.sas.clear(); gm.opts.log.emit({ facility: 'GDOI', severity: 5, mnemonic: 'GM_CLEAR_REGISTER', text: `Config: GM cleared gdoi configuration for the group ${r.name}.` }); r.start(); }
@@ -91,6 +91,13 @@ function rekeyInfo(r: Registration): string {
   return [`Rekey statistics for group ${r.name}:`, `${L('Rekeys received')}${r.counters.rekeysReceived}`, `${L('Rekey ACKs sent')}${r.counters.acksSent}`,
     `${L('Last rekey seq num')}${r.sas.seq}`, `${L('Rekeys rejected')}${rej.reduce((n, [, v]) => n + v, 0)}`,
     ...rej.map(([k, v]) => `        ${k.padEnd(21)}: ${v}`)].join('\n');
+}
+
+/** Rejections that named no group of ours (unknown KEK SPI, runts): shown once, after the groups. */
+function noGroupRejects(gm: GroupMember): string {
+  const rej = Object.entries(gm.rekeysRejectedNoGroup);
+  if (!rej.length) return '';
+  return [`Rekeys rejected matching no group: ${rej.reduce((n, [, v]) => n + v, 0)}`, ...rej.map(([k, v]) => `        ${k.padEnd(21)}: ${v}`)].join('\n');
 }
 
 function ipsecSa(r: Registration, now: number): string {

@@ -47,6 +47,8 @@ export class GroupMember {
   readonly stats = { datagrams: 0, dropped: 0 };
   /** Multicast rekey groups joined, as group:port (RFC 6407 §4: the SA KEK DST ID names it). */
   readonly multicastGroups = new Set<string>();
+  /** Rekeys rejected before they could be matched to a group (unknown KEK SPI, runt), by reason. */
+  readonly rekeysRejectedNoGroup: Record<string, number> = {};
 
   constructor(readonly opts: GroupMemberOptions) {
     this.wheel = new TimerWheel(opts.clock, { onError: (e, key) => opts.log.log('GDOI', 3, 'INTERNAL_ERROR', `timer ${key}: ${(e as Error).message}`) });

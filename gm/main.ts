@@ -5,6 +5,7 @@ import { RekeyReceiver } from './rekey-receiver.ts';
 import { registerGmCommands } from './commands.ts';
 import { daemonVersion, fatal, loadConfig, newSyslog, openDaemon, parsePort } from '../shared/daemon/bootstrap.ts';
 import { systemClock, systemRandom } from '../shared/time/clock.ts';
+import { UdpTransport } from '../shared/transport/udp.ts';
 import type { DeviceConfig } from '../shared/config/types.ts';
 
 const program = new Command('gdoi-gm')
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
     config, localAddress: address, port, clock: systemClock, random: systemRandom, log,
     version: daemonVersion(config, o.gdoiVersion), doi: o.phase1Doi === '1' ? 1 : 2, keyLogFile: o.keyLog,
   });
+  // Multicast rekeys: a socket bound to the group address (a socket bound to our unicast
+  // address never receives them), shared with other GMs on this host (reuseAddr).
+  gm.opts.joinMulticast = async (group, groupPort) => {
+    const t = await UdpTransport.bind(group, groupPort, { reuseAddr: true, multicast: { group, iface: address }, recvBufferSize: 1 << 20 });
+    t.onMessage((dg) => gm.receive(dg));
+  };
   const receiver = new RekeyReceiver(gm);
   gm.opts.onPush = (d) => receiver.onPush(d);
   const d = await openDaemon({ address, port, control: o.control, hostname: config.hostname ?? 'gm', role: 'gm', log, close: () => undefined });

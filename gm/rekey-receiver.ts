@@ -28,7 +28,8 @@ export class RekeyReceiver {
 
   private reject(r: Registration | undefined, from: string, reason: string): void {
     const group = r?.name ?? this.gm.registrations.map((x) => x.name).join(',');
-    if (r) r.counters.rekeysRejected[reason] = (r.counters.rekeysRejected[reason] ?? 0) + 1;
+    const counts = r ? r.counters.rekeysRejected : this.gm.rekeysRejectedNoGroup;
+    counts[reason] = (counts[reason] ?? 0) + 1;
     this.gm.opts.log.emit(Msg.GM_REKEY_REJECT({ group, ks: from, reason }));
   }
 
@@ -36,6 +37,8 @@ export class RekeyReceiver {
     const spi = d.data.subarray(0, 16);
     const r = d.data.length >= 28 ? this.gm.registrations.find((x) => x.sas.kekBySpi(spi)) : undefined;
     if (!r) return this.reject(undefined, d.address, d.data.length < 28 ? 'truncated message' : 'unknown KEK SPI');
+    // Shorter than its header's Length: cut in transit (or on purpose); nothing to decrypt.
+    if (d.data.readUInt32BE(24) > d.data.length) return this.reject(r, d.address, 'truncated message');
     const kek = r.sas.kekBySpi(spi)!;
     let push;
     try {
@@ -50,6 +53,7 @@ export class RekeyReceiver {
       if (push.sa && push.kd) {
         const p = policyFromSaKd(push.sa, push.kd, push.seq, r.sas.groupId, r.name, now);
         r.sas.install(p, d.address, now, { resetSeq: false });
+        this.gm.joinRekeyGroup(r.sas.kek);
       }
     } catch (e) {
       return this.reject(r, d.address, `bad policy: ${(e as Error).message}`);

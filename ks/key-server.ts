@@ -39,6 +39,8 @@ export interface KeyServerOptions {
   keyLogFile?: string;
   /** Let the daemon's handlers see every push/ack datagram (rekey.ts). */
   onAck?: (d: Datagram) => void;
+  /** Test hook: makes the responder's DH key pairs (MainModeConfig.dh), e.g. to count DH work. */
+  dh?: MainModeConfig['dh'];
 }
 
 const HALF_OPEN_TTL_MS = 30_000;
@@ -50,10 +52,12 @@ export class KeyServer {
   readonly sas = new Map<string, Phase1Sa>();
   private readonly halfOpen = new Map<string, MainModeResponder>();
   private readonly halfOpenByPeer = new Map<string, number>();
+  /** Unauthenticated exchanges in progress (the sum of halfOpenByPeer; halfOpen holds two keys per exchange). */
+  private halfOpenTotal = 0;
   private readonly pulls = new Map<string, GroupkeyPullResponder>();
   readonly wheel: TimerWheel;
   private readonly mm: MainModeConfig;
-  readonly stats = { datagrams: 0, dropped: 0, registrations: 0, phase1: 0 };
+  readonly stats = { datagrams: 0, dropped: 0, registrations: 0, phase1: 0, halfOpenDropped: 0 };
   transport?: Transport;
 
   constructor(readonly opts: KeyServerOptions) {
@@ -62,7 +66,7 @@ export class KeyServer {
     for (const s of p1.skipped) opts.log.log('CRYPTO', 4, 'IKMP_POLICY_SKIPPED', s);
     this.mm = {
       policies: p1.policies, credentials: p1.credentials, localAddress: opts.localAddress, doi: 2,
-      version: opts.version, features: defaultFeatureBits(opts.version), clock: opts.clock, random: opts.random,
+      version: opts.version, features: defaultFeatureBits(opts.version), clock: opts.clock, random: opts.random, dh: opts.dh,
     };
     for (const g of opts.config.ksGroups) {
       const keyName = g.local.rekeyAuth?.keyName;
@@ -118,12 +122,14 @@ export class KeyServer {
       }
       // Limits come before any state or crypto for an unauthenticated peer.
       const perPeer = this.halfOpenByPeer.get(d.address) ?? 0;
-      if (perPeer >= (this.opts.maxHalfOpenPerPeer ?? 256) || this.halfOpen.size >= (this.opts.maxHalfOpen ?? 20_000)) {
+      if (perPeer >= (this.opts.maxHalfOpenPerPeer ?? 256) || this.halfOpenTotal >= (this.opts.maxHalfOpen ?? 20_000)) {
         this.stats.dropped++;
+        this.stats.halfOpenDropped++;
         return;
       }
       ex = new MainModeResponder(this.mm, d.address, d.port);
       this.halfOpenByPeer.set(d.address, perPeer + 1);
+      this.halfOpenTotal++;
     }
     const step = ex.process(d.data);
     if (initial && !this.halfOpen.has(key) && ex.state === 'SA_SENT') {
@@ -135,7 +141,7 @@ export class KeyServer {
     if (step.reply) this.send(step.reply, d);
     if (step.failure) {
       if (!this.halfOpen.has(key)) this.releasePeer(d.address);
-      logPhase1Failure(this.opts.log, d.address, step.failure, ex.state === 'FAILED' ? undefined : undefined);
+      logPhase1Failure(this.opts.log, d.address, step.failure, step.failure.auth);
       if (step.failure.notify !== undefined && !step.reply) {
         this.send(plainInformational(ex.icookie, ex.rcookie, notifyPayload(step.failure.notify)), d);
       }
@@ -144,8 +150,10 @@ export class KeyServer {
   }
 
   private releasePeer(address: string): void {
-    const n = (this.halfOpenByPeer.get(address) ?? 1) - 1;
-    if (n <= 0) this.halfOpenByPeer.delete(address); else this.halfOpenByPeer.set(address, n);
+    const have = this.halfOpenByPeer.get(address);
+    if (!have) return;
+    this.halfOpenTotal--;
+    if (have <= 1) this.halfOpenByPeer.delete(address); else this.halfOpenByPeer.set(address, have - 1);
   }
 
   private dropHalfOpen(key: string, ex: MainModeResponder): void {
@@ -247,7 +255,8 @@ export class KeyServer {
     }
   }
 
-  halfOpenCount(): number { return new Set(this.halfOpen.values()).size; }
+  /** Unauthenticated main modes holding a half-open slot (finished ones linger briefly in halfOpen but hold none). */
+  halfOpenCount(): number { return this.halfOpenTotal; }
 }
 
 const ZERO8 = Buffer.alloc(8);

@@ -43,6 +43,8 @@ async function main(): Promise<void> {
   const d = await openDaemon({
     address, port, control: o.control, hostname: config.hostname ?? 'ks', role: 'ks', log,
     close: () => rekeyer.persistNow(),
+    // Multicast rekeys leave from our address's interface (RFC 6407 §4: the SA KEK SRC ID).
+    udp: config.ksGroups.some((g) => g.local.rekeyTransport === 'multicast') ? { multicastIface: address } : undefined,
   });
   ks.attach(d.transport);
   registerKsCommands(d.dispatcher, ks, rekeyer, { stateDir: o.stateDir, hostname: config.hostname ?? 'ks', address, port });

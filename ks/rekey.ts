@@ -17,6 +17,7 @@ interface PendingRekey { seq: number; bytes: Buffer; waiting: Set<string>; attem
 
 const MEMBER_SAVE_DELAY_MS = 1000;
 const MISSED_ACKS_TO_EJECT = 3;
+const MERGE_WINDOW_MS = 1000;
 
 export class KsRekeyer {
   private readonly pending = new Map<number, PendingRekey>();
@@ -68,7 +69,10 @@ export class KsRekeyer {
     if (p.kek) candidates.push({ at: p.kek.expiresAt - rekeyLeadSec(p.kek.lifetimeSec) * 1000, req: { newTeks: false, newKek: true, reason: 'kek' } });
     if (!candidates.length || !p.kek) return;   // no KEK: no rekeys (IOS needs the rekey key)
     const next = candidates.reduce((a, b) => (a.at <= b.at ? a : b));
-    this.ks.wheel.set(`rekey:${g.groupId}`, Math.max(this.now, next.at), () => void this.rekey(g, next.req));
+    // TEK and KEK deadlines that fall together make one rekey carrying both, not two in a row.
+    const together = candidates.filter((c) => c.at <= next.at + MERGE_WINDOW_MS);
+    const req: RekeyRequest = { ...next.req, newTeks: together.some((c) => c.req.newTeks), newKek: together.some((c) => c.req.newKek) };
+    this.ks.wheel.set(`rekey:${g.groupId}`, Math.max(this.now, next.at), () => void this.rekey(g, req));
   }
 
   /** Sends one rekey for the group and installs its new keys locally. Returns the SEQ used. */
@@ -105,21 +109,22 @@ export class KsRekeyer {
     const p: PendingRekey = { seq, bytes, waiting: new Set(g.members.keys()), attempts: 0, startedAt: this.now, kek };
     this.pending.set(g.groupId, p);
     this.log.emit(Msg.KS_SEND_UNICAST_REKEY({ group: g.name, ks: this.ks.opts.localAddress, seq }));
-    this.sendBatch(g, p, [...p.waiting], 0);
+    this.sendBatch(g, p, [...p.waiting], 0, true);
     g.counters.lastRekeyRetransmits = 0;
     this.armRetransmit(g, p);
   }
 
   /** Sends in slices of 32 per event-loop turn so the socket buffer never overflows. */
-  private sendBatch(g: KsGroup, p: PendingRekey, to: string[], from: number): void {
+  private sendBatch(g: KsGroup, p: PendingRekey, to: string[], from: number, first = false): void {
     const t = this.ks.transport!;
     const end = Math.min(to.length, from + 256);
     for (let i = from; i < end; i++) {
       t.send(p.bytes, to[i]!, this.ks.opts.port);
-      const m = g.members.get(to[i]!);
+      // Per-member "Rekeys sent" counts rekeys; retransmits are "Rekeys retries" (onRetransmitTimer).
+      const m = first ? g.members.get(to[i]!) : undefined;
       if (m) m.rekeysSent++;
     }
-    if (end < to.length) setImmediate(() => this.sendBatch(g, p, to, end));
+    if (end < to.length) setImmediate(() => this.sendBatch(g, p, to, end, first));
   }
 
   private armRetransmit(g: KsGroup, p: PendingRekey): void {

@@ -46,7 +46,11 @@ export type MainModeState = 'INIT' | 'SA_SENT' | 'KE_SENT' | 'AUTH_SENT' | 'ESTA
 export interface MainModeStep {
   reply?: Buffer;
   sa?: Phase1Sa;
-  failure?: { code: string; message: string; notify?: number; mnemonic: 'IKMP_BAD_MESSAGE' | 'IKMP_AUTH_FAIL' | 'IKMP_NO_PROPOSAL' | 'IKMP_INVAL_CERT' | 'IKMP_NO_KEY' };
+  failure?: {
+    code: string; message: string; notify?: number; mnemonic: 'IKMP_BAD_MESSAGE' | 'IKMP_AUTH_FAIL' | 'IKMP_NO_PROPOSAL' | 'IKMP_INVAL_CERT' | 'IKMP_NO_KEY';
+    /** Negotiated auth method, once chosen (the IKMP_AUTH_FAIL line names it). */
+    auth?: 'psk' | 'sig';
+  };
   duplicate?: boolean;
 }
 
@@ -70,6 +74,10 @@ abstract class MainModeBase {
   protected peerVids: Buffer[] = [];
   lastSent?: Buffer;
   private lastReceived?: Buffer;
+  /** Our answer to lastReceived (none when it completed the exchange as initiator). */
+  private replyToLast?: Buffer;
+  /** Earlier accepted datagrams: late copies of them are stale retransmits, not errors. */
+  private readonly earlier: Buffer[] = [];
   readonly startedAt: number;
 
   constructor(protected readonly cfg: MainModeConfig, readonly peerAddress: string, readonly peerPort: number) {
@@ -80,13 +88,18 @@ abstract class MainModeBase {
 
   /** Entry point for every datagram of this exchange; never throws. */
   process(bytes: Buffer): MainModeStep {
-    if (this.lastReceived && this.lastSent && bytes.equals(this.lastReceived)) {
-      return { reply: this.lastSent, duplicate: true };   // peer retransmitted: resend, do no work
+    if (this.lastReceived && bytes.equals(this.lastReceived)) {
+      // Peer retransmitted (our answer was lost): resend it from the cache, do no work.
+      return this.replyToLast ? { reply: this.replyToLast, duplicate: true } : { duplicate: true };
     }
+    // A delayed copy of an older message: the peer has moved on, so neither answer nor fail.
+    if (this.earlier.some((b) => b.equals(bytes))) return { duplicate: true };
     if (this.state === 'FAILED') return {};
     try {
       const step = this.step(bytes);
+      if (this.lastReceived) this.earlier.push(this.lastReceived);
       this.lastReceived = bytes;
+      this.replyToLast = step.reply;
       if (step.reply) this.lastSent = step.reply;
       return step;
     } catch (e) {
@@ -98,9 +111,9 @@ abstract class MainModeBase {
 
   protected fail(e: unknown): MainModeStep {
     const err = e instanceof GdoiError ? e : new GdoiError('INTERNAL', String((e as Error)?.message ?? e));
-    // A decode or auth failure must not kill the exchange for a retransmitted good message,
-    // but IOS tears the negotiation down; so do we.
-    this.state = 'FAILED';
+    // A decode or auth failure during the negotiation tears it down, as IOS does. An
+    // established SA stays: a stray datagram with its (public) cookies proves nothing.
+    if (this.state !== 'ESTABLISHED') this.state = 'FAILED';
     let notify: number | undefined;
     let mnemonic: NonNullable<MainModeStep['failure']>['mnemonic'] = 'IKMP_BAD_MESSAGE';
     if (err instanceof PolicyError) { notify = NotifyType.NO_PROPOSAL_CHOSEN; mnemonic = 'IKMP_NO_PROPOSAL'; }
@@ -110,7 +123,7 @@ abstract class MainModeBase {
       mnemonic = cert ? 'IKMP_INVAL_CERT' : err.code === 'NO_PSK' ? 'IKMP_NO_KEY' : 'IKMP_AUTH_FAIL';
     } else if (err.code === 'BAD_ID') notify = NotifyType.INVALID_ID_INFORMATION;
     else notify = NotifyType.PAYLOAD_MALFORMED;
-    return { failure: { code: err.code, message: err.message, notify, mnemonic } };
+    return { failure: { code: err.code, message: err.message, notify, mnemonic, auth: this.agreed?.auth } };
   }
 
   protected header(next: Partial<IsakmpHeader> = {}): Omit<IsakmpHeader, 'nextPayload' | 'length'> {

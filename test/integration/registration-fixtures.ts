@@ -1,7 +1,7 @@
 // Shared by the registration integration tests: IOS configurations for one KS and its GMs,
 // parsers for the show commands they compare, and an interactive `gdoi` session.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ROOT, tempDir, type DaemonProcess } from '../helpers/daemons.ts';
@@ -64,8 +64,8 @@ export function gmConfig(o: { name: string; address: string; auth: Phase1Auth; g
   ].join('\n');
 }
 
-/** Runs a show command through the real CLI and insists it succeeded. */
-export async function show(d: DaemonProcess, command: string): Promise<string> {
+/** Runs a show command through the real one-shot CLI and insists it succeeded. */
+export async function oneShot(d: DaemonProcess, command: string): Promise<string> {
   const r = await d.cli(command);
   expect(r.err, `${d.name}: ${command}`).toBe('');
   expect(r.code, `${d.name}: ${command}`).toBe(0);
@@ -140,34 +140,73 @@ export function ksSecrets(stateDir: string): string[] {
 
 // ---- interactive CLI -----------------------------------------------------------------------------
 
-/** `gdoi --control SOCK` with piped stdin: wait for text, send lines, collect output. */
-export function interactive(control: string) {
+export interface Session {
+  exit: Promise<number | null>;
+  home: string;
+  out(): string;
+  /** Resolves with everything printed after `from` once `text` appears after it. */
+  until(text: string, from?: number): Promise<string>;
+  /** Sends one line and returns what came back up to the next prompt. */
+  run(line: string, prompt: string): Promise<string>;
+  send(line: string): void;
+}
+
+/** `gdoi --control SOCK` with piped stdin (a fresh HOME keeps its history file out of the way). */
+export function interactive(control: string): Session {
   const home = tempDir('cli-home');
   const p = spawn(process.execPath, [join(ROOT, 'bin/gdoi.js'), '--control', control], { env: { ...process.env, HOME: home, GDOI_CONTROL: '' } });
   let out = '';
   p.stdout.on('data', (c) => (out += c));
   p.stderr.on('data', (c) => (out += c));
   const exit = new Promise<number | null>((r) => p.on('close', r));
+  const until = async (text: string, from = 0): Promise<string> => {
+    const deadline = Date.now() + 15_000;
+    while (out.indexOf(text, from) < 0) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}; got ${JSON.stringify(out.slice(from))}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return out.slice(from);
+  };
   return {
-    exit,
-    home,
+    exit, home, until,
     out: () => out,
-    /** Resolves with everything printed after `from` once `text` appears after it. */
-    async until(text: string, from = 0): Promise<string> {
-      const deadline = Date.now() + 15_000;
-      while (out.indexOf(text, from) < 0) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${JSON.stringify(text)}; got ${JSON.stringify(out)}`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return out.slice(from);
-    },
-    /** Sends one line and returns what came back up to the next prompt. */
-    async run(line: string, prompt: string): Promise<string> {
+    async run(line, prompt) {
       const mark = out.length;
       p.stdin.write(`${line}\n`);
-      const got = await this.until(prompt, mark);
+      const got = await until(prompt, mark);
       return got.slice(0, got.lastIndexOf(prompt));
     },
-    send(line: string): void { p.stdin.write(`${line}\n`); },
+    send(line) { p.stdin.write(`${line}\n`); },
   };
+}
+
+/**
+ * One interactive CLI per daemon for the bulk of the show commands: starting `gdoi` costs about
+ * a second of CPU, a command on an open session a few milliseconds.
+ */
+export class Consoles {
+  private readonly open = new Map<DaemonProcess, { s: Session; prompt: string }>();
+
+  async attach(d: DaemonProcess, hostname: string): Promise<void> {
+    const s = interactive(d.control);
+    await s.until(`${hostname}#`);
+    this.open.set(d, { s, prompt: `${hostname}#` });
+  }
+
+  /** Runs a show command on d's session and insists it was accepted. */
+  async show(d: DaemonProcess, command: string): Promise<string> {
+    const c = this.open.get(d)!;
+    const out = await c.s.run(command, c.prompt);
+    expect(out, `${d.name}: ${command}`).not.toMatch(/^%|\n% /);
+    return out;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const { s } of this.open.values()) {
+      s.send('exit');
+      await s.exit;
+      rmSync(s.home, { recursive: true, force: true });
+    }
+    this.open.clear();
+  }
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Charon, type CharonOptions } from '../helpers/charon.ts';
+import { lockIkePorts } from '../helpers/ike-ports-lock.ts';
 
 const GDOI_PORT = 848;
 const EXCH_ID_PROT = 2; // main mode
@@ -168,11 +169,15 @@ class LoCapture {
 
 describe('charon harness (strongSwan charon as IKEv1 main-mode peer)', () => {
   let before = '';
-  beforeAll(() => {
+  let releasePorts: (() => void) | undefined;
+  beforeAll(async () => {
     expect(Charon.available()).toBe(true);
+    // UDP 500/848 are host-wide for charon: wait for other files that use them (ike-ports-lock.ts).
+    releasePorts = await lockIkePorts(110_000);
     before = hostNetState();
-  });
+  }, 120_000);
   afterAll(() => {
+    releasePorts?.();
     // The harness must leave routing rules, XFRM SAs and the xfrm sysctl as it found them.
     expect(hostNetState()).toBe(before);
   });

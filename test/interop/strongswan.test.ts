@@ -8,12 +8,12 @@
 // sends from 127.0.5.2:500 to charon on :848; charon initiates from :500 to our gdoi-ks on
 // 127.0.5.1:848. charon binds 0.0.0.0, so the cases run one after another in this file, each
 // charon is stopped before the next starts, and the file holds the host-wide IKE port lock.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Charon, type CharonOptions } from '../helpers/charon.ts';
-import { startDaemon, type DaemonProcess } from '../helpers/daemons.ts';
+import { removeDir, startDaemon, type DaemonProcess } from '../helpers/daemons.ts';
 import { lockIkePorts } from '../helpers/ike-ports-lock.ts';
 import { MainModeInitiator, type MainModeConfig } from '../../shared/exchanges/main-mode.ts';
 import { deleteIsakmpPayload, protectedInformational } from '../../shared/exchanges/informational.ts';
@@ -56,14 +56,14 @@ beforeAll(async () => {
   if (!Charon.available()) {
     throw new Error('strongSwan charon is not usable: needs root plus /usr/lib/ipsec/charon (strongswan-charon), swanctl (strongswan-swanctl) and unshare; run scripts/ensure-tools.sh');
   }
-  releasePorts = await lockIkePorts(55_000);
+  releasePorts = await lockIkePorts(110_000);
   const ca = makeCa('GDOI Interop CA');
   const dir = mkdtempSync(join(tmpdir(), 'gdoi-strongswan-'));
   pki = { ca, ks: makeLeaf(ca, 'ks.interop'), gm: makeLeaf(ca, 'gm.interop'), dir };
   writeFileSync(join(dir, 'ca.pem'), ca.certPem);
   writeFileSync(join(dir, 'ks.pem'), pki.ks.certPem);
   writeFileSync(join(dir, 'ks.key'), pki.ks.keyPem, { mode: 0o600 });
-}, 60_000);
+}, 120_000);
 
 afterEach(async () => {
   await Promise.all(charons.splice(0).map((c) => c.stop()));
@@ -256,7 +256,7 @@ function expectNoGarbage(ks: DaemonProcess): void {
 describe('strongSwan interop: charon initiating from 127.0.5.2:500 against gdoi-ks on 127.0.5.1:848, pre-shared key', () => {
   let ks: DaemonProcess;
   beforeAll(async () => { ks = await startKs('psk'); }, 30_000);
-  afterAll(async () => { await ks?.stop(); });
+  afterAll(async () => { await ks?.stop(); if (ks) removeDir(ks.dir); });
 
   for (const g of GROUPS) {
     it(`group ${g.group}: charon establishes, and show crypto isakmp sa lists the SA`, async () => {
@@ -273,6 +273,23 @@ describe('strongSwan interop: charon initiating from 127.0.5.2:500 against gdoi-
       expectNoGarbage(ks);
     });
   }
+
+  it('charon with rekeying on (reauth_time 24h: life duration 86400 as a 4-byte TLV, RFC 2409 App. A)', async () => {
+    const before = (await isakmpRows(ks)).length;
+    const charon = await startCharon({ role: 'initiator', localAddr: PEER, remoteAddr: KS, port: GDOI_PORT, proposal: GROUPS[1]!.charon, auth: { kind: 'psk', secret: PSK } });
+    // The harness turns rekeying off (life duration 0); a deployed charon offers a lifetime.
+    const file = join(charon.dir, 'swanctl.conf');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('reauth_time = 0s', 'reauth_time = 24h'));
+    const load = await charon.swanctl('--load-conns', '--file', file);
+    expect(load.ok, load.output).toBe(true);
+    const r = await charon.initiate(10_000);
+    expect(r.ok, r.output).toBe(true);
+    expect(r.output).not.toMatch(/received lifetime \d+s does not match/);   // we echoed its 86400 s
+    expect(r.output).toMatch(/scheduling reauthentication in \d+s/);
+    expect(await charon.waitForLog(ESTABLISHED, 5000)).toContain(`established between ${PEER}[${PEER}]...${KS}[${KS}]`);
+    expect(await isakmpRows(ks)).toHaveLength(before + 1);
+    expectNoGarbage(ks);
+  });
 
   it('charon deletes its IKE SA: our KS opens the protected DELETE and drops the SA', async () => {
     const charon = await startCharon({ role: 'initiator', localAddr: PEER, remoteAddr: KS, port: GDOI_PORT, proposal: GROUPS[0]!.charon, auth: { kind: 'psk', secret: PSK } });
@@ -311,6 +328,7 @@ describe('strongSwan interop: charon initiating from 127.0.5.2:500 against gdoi-
       await ks.waitFor(new RegExp(`KS_REGS_COMPL: .* with GM ${GM.replace(/\./g, '\\.')}`), 5000);
     } finally {
       await gm.stop();
+      removeDir(gm.dir);
     }
   });
 });
@@ -318,7 +336,7 @@ describe('strongSwan interop: charon initiating from 127.0.5.2:500 against gdoi-
 describe('strongSwan interop: charon initiating against gdoi-ks, RSA signatures (crypto isakmp identity dn)', () => {
   let ks: DaemonProcess;
   beforeAll(async () => { ks = await startKs('rsa'); }, 30_000);
-  afterAll(async () => { await ks?.stop(); });
+  afterAll(async () => { await ks?.stop(); if (ks) removeDir(ks.dir); });
 
   for (const g of GROUPS) {
     it(`group ${g.group}: certificates both ways, charon establishes, show crypto isakmp sa lists the SA`, async () => {

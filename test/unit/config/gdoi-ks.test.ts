@@ -96,12 +96,21 @@ describe('crypto gdoi group: server local', () => {
     expect(r.warnings.map((w) => w.message)).toEqual(["no 'sa ipsec' block: members get no TEKs"]);
   });
 
+  it('loads lab-range lifetimes and retransmits below the IOS minimums with a warning', () => {
+    const r = parse(ks(['rekey lifetime seconds 60', 'rekey retransmit 2 number 2', ...SA]));
+    expect(r.config.ksGroups[0]!.local.rekeyLifetime).toBe(60);
+    expect(r.config.ksGroups[0]!.local.rekeyRetransmit).toEqual({ seconds: 2, number: 2 });
+    const msgs = r.warnings.map((w) => w.message);
+    expect(msgs).toContain('rekey lifetime 60 s is below the IOS minimum of 300 s (lab and test use only)');
+    expect(msgs).toContain('rekey retransmit 2 s is below the IOS minimum of 10 s (lab and test use only)');
+  });
+
   it.each([
     ['rekey algorithm aes 512', 0, /bad AES key size '512'/],
     ['rekey algorithm des', 0, /bad rekey algorithm 'des'/],
-    ['rekey lifetime seconds 299', 0, /rekey lifetime 299 out of range 300-2592000/],
+    ['rekey lifetime seconds 19', 0, /rekey lifetime 19 out of range 20-2592000/],
     ['rekey lifetime 86400', 0, /expected 'seconds', got '86400'/],
-    ['rekey retransmit 5 number 2', 0, /retransmit interval 5 out of range 10-60/],
+    ['rekey retransmit 0 number 2', 0, /retransmit interval 0 out of range 1-60/],
     ['rekey retransmit 10 number 11', 0, /retransmit count 11 out of range 1-10/],
     ['rekey retransmit 10 periodic', 0, /expected 'number', got 'periodic'/],
     ['rekey transport multicast', 0, /bad rekey transport 'multicast'/],

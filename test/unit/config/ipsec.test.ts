@@ -84,7 +84,7 @@ describe('crypto ipsec profile', () => {
     expectError(['crypto ipsec profile P', ' set security-association lifetime seconds 600'], 1, /has no 'set transform-set'/);
     expectError(['crypto ipsec profile P', ' set transform-set A', ' set transform-set B'], 3, /transform set already set/);
     expectError(['crypto ipsec profile P', ' set transform-set A B'], 2, /exactly one transform set/);
-    expectError(['crypto ipsec profile P', ' set security-association lifetime seconds 119'], 2, /lifetime seconds 119 out of range 120-2592000/);
+    expectError(['crypto ipsec profile P', ' set security-association lifetime seconds 9'], 2, /lifetime seconds 9 out of range 10-2592000/);
     expectError(['crypto ipsec profile P', ' set security-association lifetime days 1'], 2, /bad lifetime unit 'days'/);
     expectError(['crypto ipsec transform-set T esp-gcm', 'crypto ipsec profile P', ' set transform-set T', 'crypto ipsec profile P', ' set transform-set T'], 4,
       /ipsec profile P already defined at line 2/);

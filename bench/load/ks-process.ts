@@ -1,0 +1,155 @@
+// A real gdoi-ks child process for benchmarks: its own temp config and state directory, a free
+// UDP port (never 848), optionally pinned to a core with taskset. Stopped by pid.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ControlClient } from '../../shared/control/client.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface KsConfigOptions {
+  dhGroup: number;
+  psk: string;
+  groupId: number;
+  /** Multicast rekeys to this group (else unicast). */
+  multicast?: string;
+  encryption?: string;   // IOS `encr` words: 'aes 256'
+  hash?: string;         // IOS `hash`: sha256
+  address?: string;
+}
+
+/** An IOS-style KS configuration for loopback benchmarks (PSK for all of 127.0.0.0/8). */
+export function ksConfig(o: KsConfigOptions): string {
+  const mcast = o.multicast ? [
+    'ip access-list extended REKEY-MCAST',
+    ` permit udp host ${o.address ?? '127.0.0.1'} eq 848 host ${o.multicast} eq 848`,
+  ] : [];
+  return [
+    'hostname bench-ks',
+    'crypto key generate rsa general-keys label BENCHRSA modulus 2048',
+    'crypto isakmp policy 10',
+    ` encr ${o.encryption ?? 'aes 256'}`,
+    ` hash ${o.hash ?? 'sha256'}`,
+    ' authentication pre-share',
+    ` group ${o.dhGroup}`,
+    ' lifetime 86400',
+    `crypto isakmp key ${o.psk} address 127.0.0.0 255.0.0.0`,
+    'crypto ipsec transform-set BENCH-TS esp-aes 256 esp-sha256-hmac',
+    'crypto ipsec profile BENCH-P',
+    ' set transform-set BENCH-TS',
+    ' set security-association lifetime seconds 3600',
+    'ip access-list extended BENCH-ENC',
+    ' permit ip 10.1.0.0 0.0.255.255 10.2.0.0 0.0.255.255',
+    ...mcast,
+    'crypto gdoi group BENCH',
+    ` identity number ${o.groupId}`,
+    ' server local',
+    '  rekey algorithm aes 256',
+    '  rekey lifetime seconds 86400',
+    '  rekey authentication mypubkey rsa BENCHRSA',
+    ...(o.multicast ? ['  rekey address ipv4 REKEY-MCAST'] : ['  rekey transport unicast']),
+    '  sa ipsec 1',
+    '   profile BENCH-P',
+    '   match address ipv4 BENCH-ENC',
+    '   replay counter window-size 64',
+    `  address ipv4 ${o.address ?? '127.0.0.1'}`,
+    'end',
+    '',
+  ].join('\n');
+}
+
+/** A UDP port free on `address` (bind, release), from the high range; never 848. */
+export async function freeUdpPort(address = '127.0.0.1'): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 40000);
+    const ok = await new Promise<boolean>((res) => {
+      const s = createSocket('udp4');
+      s.once('error', () => { s.close(); res(false); });
+      s.bind(port, address, () => s.close(() => res(true)));
+    });
+    if (ok) return port;
+  }
+}
+
+export function haveTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+}
+
+/** argv prefix pinning a command to `cpu` when taskset works, else nothing. */
+export function pin(cpu: number | undefined): string[] {
+  return cpu !== undefined && haveTaskset() ? ['taskset', '-c', String(cpu)] : [];
+}
+
+export class KsProcess {
+  readonly lines: string[] = [];
+  private waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
+  exited?: number | null;
+
+  private constructor(readonly proc: ChildProcess, readonly dir: string, readonly control: string, readonly port: number, readonly address: string) {
+    let buf = '';
+    const feed = (chunk: Buffer) => {
+      buf += chunk.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        // Keep memory flat across 10,000 registrations: only lines someone may wait for.
+        if (!/KS_REGS_COMPL|GM_REGS_COMPL/.test(line)) this.lines.push(line);
+        this.waiters = this.waiters.filter((w) => (w.re.test(line) ? (w.resolve(line), false) : true));
+      }
+    };
+    proc.stdout!.on('data', feed);
+    proc.stderr!.on('data', feed);
+    proc.on('exit', (code) => { this.exited = code; });
+  }
+
+  get pid(): number { return this.proc.pid!; }
+
+  static async start(o: KsConfigOptions & { cpu?: number; port?: number; nodeArgs?: string[] }): Promise<KsProcess> {
+    const dir = mkdtempSync(join(tmpdir(), 'gdoi-bench-ks-'));
+    const conf = join(dir, 'ks.conf');
+    writeFileSync(conf, ksConfig(o));
+    const port = o.port ?? await freeUdpPort(o.address);
+    const control = join(dir, 'ks.sock');
+    const argv = [...pin(o.cpu), process.execPath, ...(o.nodeArgs ?? []), join(ROOT, 'bin/gdoi-ks.js'), '--config', conf, '--port', String(port),
+      '--control', control, '--state-dir', join(dir, 'state'), '--address', o.address ?? '127.0.0.1'];
+    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    const ks = new KsProcess(proc, dir, control, port, o.address ?? '127.0.0.1');
+    await ks.waitFor(/KS_STARTED/, 30_000);
+    return ks;
+  }
+
+  waitFor(re: RegExp, timeoutMs = 15_000): Promise<string> {
+    const seen = this.lines.find((l) => re.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((res, rej) => {
+      const t = setTimeout(() => rej(new Error(`gdoi-ks: timed out waiting for ${re}\n${this.lines.slice(-20).join('\n')}`)), timeoutMs);
+      this.waiters.push({ re, resolve: (l) => { clearTimeout(t); res(l); } });
+      this.proc.once('exit', (code) => { clearTimeout(t); rej(new Error(`gdoi-ks exited (${code}) while waiting for ${re}\n${this.lines.slice(-20).join('\n')}`)); });
+    });
+  }
+
+  /** One IOS command over the control socket (what `gdoi --control PATH ...` sends). */
+  async command(line: string): Promise<string> {
+    const c = await ControlClient.connect(this.control);
+    try {
+      const r = await c.request(line, { timeoutMs: 60_000 });
+      if (!r.ok) throw new Error(`gdoi-ks refused '${line}': ${r.output}`);
+      return r.output;
+    } finally {
+      c.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited === undefined) {
+      const done = new Promise((r) => this.proc.once('exit', r));
+      this.proc.kill('SIGTERM');
+      await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
+      if (this.exited === undefined) { this.proc.kill('SIGKILL'); await done; }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
