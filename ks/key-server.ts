@@ -208,7 +208,11 @@ export class KeyServer {
         return { ok: false as const, notify: NotifyType.AUTHENTICATION_FAILED, reason: 'address not authorized' };
       }
     }
-    return { ok: true as const, policy: group.policy };
+    // A TEK with less than a second left is not policy any more (a GM rejects a zero lifetime).
+    const now = this.opts.clock.now();
+    const policy = group.policy.teks.every((t) => t.expiresAt - now >= 1000) ? group.policy
+      : { ...group.policy, teks: group.policy.teks.filter((t) => t.expiresAt - now >= 1000) };
+    return { ok: true as const, policy };
   }
 
   private logPullFailure(peer: string, ex: GroupkeyPullResponder, code: string): void {

@@ -67,12 +67,26 @@ export class KsRekeyer {
     if (newest) candidates.push({ at: newest.expiresAt - rekeyLeadSec(newest.lifetimeSec) * 1000, req: { newTeks: true, newKek: false, reason: 'scheduled' } });
     if (newest && p.teks.some((t) => t.replay.kind === 'time')) candidates.push({ at: newest.createdAt + TBAR_REKEY_PERIOD_SEC * 1000, req: { newTeks: true, newKek: false, reason: 'tbar' } });
     if (p.kek) candidates.push({ at: p.kek.expiresAt - rekeyLeadSec(p.kek.lifetimeSec) * 1000, req: { newTeks: false, newKek: true, reason: 'kek' } });
-    if (!candidates.length || !p.kek) return;   // no KEK: no rekeys (IOS needs the rekey key)
+    if (!candidates.length) return;
+    if (!p.kek) {
+      // No rekey key: nothing is sent, but fresh TEKs are made in time for the GMs, which
+      // re-register shortly before their TEKs expire (timing.ts) and so pick them up.
+      const at = candidates[0]!.at;
+      this.ks.wheel.set(`rekey:${g.groupId}`, Math.max(this.now, at), () => void this.rotateTeksLocally(g));
+      return;
+    }
     const next = candidates.reduce((a, b) => (a.at <= b.at ? a : b));
     // TEK and KEK deadlines that fall together make one rekey carrying both, not two in a row.
     const together = candidates.filter((c) => c.at <= next.at + MERGE_WINDOW_MS);
     const req: RekeyRequest = { ...next.req, newTeks: together.some((c) => c.req.newTeks), newKek: together.some((c) => c.req.newKek) };
     this.ks.wheel.set(`rekey:${g.groupId}`, Math.max(this.now, next.at), () => void this.rekey(g, req));
+  }
+
+  private async rotateTeksLocally(g: KsGroup): Promise<void> {
+    const now = this.now;
+    g.policy = { ...g.policy, teks: [...g.policy.teks.filter((t) => t.expiresAt > now), ...g.freshTeks()] };
+    await this.persistNow();
+    this.schedule(g);
   }
 
   /** Sends one rekey for the group and installs its new keys locally. Returns the SEQ used. */

@@ -236,7 +236,7 @@ export class LoadRun {
       const ksCpu = this.ksAfter.cpu - this.ksBefore.cpu;
       const span = (this.ksAfter.at - this.ksBefore.at) / 1000;
       s.ks = {
-        pid: o.ksPid!, rssBefore: this.ksBefore.rss, rssAfter: this.ksAfter.rss, cpuSeconds: round3(ksCpu),
+        pid: o.ksPid!, rssBefore: this.ksBefore.rss, rssAfter: this.ksAfter.rss, cpuSeconds: round3(ksCpu), systemSeconds: round3(this.ksAfter.system - this.ksBefore.system),
         cpuShare: round3(span > 0 ? ksCpu / span : 0), perCpuSecond: ksCpu > 0 ? Math.round((this.completed / ksCpu) * 10) / 10 : 0,
       };
     }

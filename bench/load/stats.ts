@@ -31,6 +31,8 @@ export interface ProcessFigures {
   rssAfter: number;
   /** utime + stime spent inside the measured window, seconds. */
   cpuSeconds: number;
+  /** Of which in the kernel (stime): loopback UDP delivery is charged to the sender. */
+  systemSeconds: number;
   /** cpuSeconds / window seconds: 1.0 = one core busy. */
   cpuShare: number;
   /** Completed registrations (or SAs) per CPU-second of that process. */
@@ -83,7 +85,7 @@ export function formatSummary(s: LoadSummary): string {
   if (s.ks) {
     const k = s.ks;
     lines.push(
-      `  responder pid ${k.pid}: CPU ${(k.cpuShare * 100).toFixed(0)} % of a core, ${k.perCpuSecond.toFixed(1)} per CPU-second`,
+      `  responder pid ${k.pid}: CPU ${(k.cpuShare * 100).toFixed(0)} % of a core (${k.cpuSeconds.toFixed(2)} s, ${k.systemSeconds.toFixed(2)} s system), ${k.perCpuSecond.toFixed(1)} per CPU-second`,
       `                   RSS ${mib(k.rssBefore)} -> ${mib(k.rssAfter)} (${k.rssAfter >= k.rssBefore ? '+' : ''}${((k.rssAfter - k.rssBefore) / 1024).toFixed(0)} KiB${s.completed ? `, ${((k.rssAfter - k.rssBefore) / s.completed).toFixed(0)} B per completion` : ''})`,
     );
   }

@@ -75,7 +75,7 @@ function parseSummary(text: string): Omit<LoadResult, 'windowEpochMs'> | undefin
 }
 
 export async function runLoad(sup: Supervisor, r: Responder, p: LoadParams, outPath: string): Promise<LoadResult> {
-  if (!r.proc.running) throw new BenchError(`${r.kind} is not running (${r.proc.describeExit()}) before the load run:\n${r.proc.tail()}`);
+  if (!r.proc.running) throw new BenchError(`${r.kind} (pid ${r.proc.pid}) died before a ${p.mode} run (${r.proc.describeExit()}):\n${r.proc.tail()}`);
   const args = ['--net=/proc/' + r.proc.pid + '/ns/net', '--', 'taskset', '-c', String(p.cpu), process.execPath, ...loadArgs(r, p)];
   const gen = sup.spawn(`gdoi-load (${r.kind}, ${p.mode})`, 'nsenter', args, outPath);
   const limitMs = (p.durationSec + p.warmupSec + 90) * 1000;

@@ -11,7 +11,9 @@ export interface RunRecord {
   mode: LoadMode;
   run: number;
   result: LoadResult;
-  /** Established lines charon logged inside the window (cross-check), when known. */
+  /** charon's own count of IKE_SAs it logged as established inside the window (a cross-check of
+   *  the generator's count; approximate: the window's epoch bounds are estimated from the
+   *  generator's exit time). */
   responderLogged?: number;
 }
 
@@ -141,7 +143,7 @@ export function buildResult(all: CaseFigures[], params: Record<string, unknown>,
       perSecond: round(x.result.rate, 1), perCpuSecond: round(x.result.ks.perCpuSecond, 1),
       responderCpuSeconds: round(x.result.ks.cpuSeconds, 2), responderCpu: round(x.result.ks.cpuShare * 100, 1),
       generatorCpu: round(x.result.generator.cpuShare * 100, 1), responderRssMiB: round(x.result.ks.rssAfter / 1048576, 1),
-      ...(x.responderLogged !== undefined ? { responderLoggedEstablished: x.responderLogged } : {}),
+      ...(x.responderLogged !== undefined ? { charonLogEstablishedApprox: x.responderLogged } : {}),
     }))),
   };
 }

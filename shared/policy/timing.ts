@@ -3,9 +3,14 @@
 // later than that (20-50% of lead before expiry), spread by jitter across thousands of GMs.
 import type { Random } from '../time/clock.ts';
 
-/** Seconds before expiry at which the KS sends the rekey: 10% of the lifetime, 2 s to 5 min. */
+/**
+ * Seconds before expiry at which the KS sends the rekey: 10% of the lifetime, 5 s to 5 min.
+ * The floor matters for lab lifetimes: lifetimes travel in whole seconds (a GM's idea of the
+ * expiry can be up to 1 s early), and a GM's earliest re-registration (half the lead before
+ * expiry) must still come well after the KS's rekey, or GMs re-register instead of rekeying.
+ */
 export function rekeyLeadSec(lifetimeSec: number): number {
-  return Math.min(300, Math.max(2, lifetimeSec * 0.1));
+  return Math.min(300, Math.max(5, lifetimeSec * 0.1));
 }
 
 /** TBAR (`replay time window-size`) forces a TEK rekey every 2 hours (seed 004). */

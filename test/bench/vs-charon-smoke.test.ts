@@ -13,18 +13,20 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function runBench(args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'vs-charon.ts'), ...args], { cwd: ROOT, timeout: timeoutMs, maxBuffer: 8 << 20 },
+    // TMPDIR: the benchmark's temp dirs go under ours, so leftovers are ours to find.
+    const env = { ...process.env, TMPDIR: work };
+    execFile(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'vs-charon.ts'), ...args], { cwd: ROOT, env, timeout: timeoutMs, maxBuffer: 8 << 20 },
       (err, stdout, stderr) => res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
 }
 
-/** Processes whose command line mentions one of the benchmark's temp dirs. */
-export function benchProcesses(): string[] {
+/** Processes whose command line mentions one of the benchmark's temp dirs under `work`. */
+function benchProcesses(): string[] {
   const found: string[] = [];
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      if (/vs-charon-(charon|ks|runs)-/.test(cmd)) found.push(`${pid} ${cmd}`);
+      if (cmd.includes(`${work}/vs-charon-`)) found.push(`${pid} ${cmd}`);
     } catch {
       // exited meanwhile
     }
@@ -71,6 +73,6 @@ describe('bench:vs-charon --quick', () => {
     expect(res.runs[0].charonLogEstablishedApprox).toBeGreaterThan(0);
 
     expect(benchProcesses()).toEqual([]);
-    expect(readdirSync(tmpdir()).filter((d) => /^vs-charon-(charon|ks|runs)-/.test(d))).toEqual([]);
+    expect(readdirSync(work).filter((d) => d.startsWith('vs-charon-'))).toEqual([]);
   }, 180_000);
 });

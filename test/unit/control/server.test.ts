@@ -167,10 +167,11 @@ describe('ControlServer + ControlClient', () => {
     const c = await ControlClient.connect(path);
     let closed = false;
     c.onClose(() => { closed = true; });
-    const pending = c.request('show slow');
+    // The expectation is attached before the close, so the rejection is never unhandled.
+    const pending = expect(c.request('show slow')).rejects.toThrow(/closed the connection/);
     await s.close();
     servers.length = 0;
-    await expect(pending).rejects.toThrow(/closed the connection/);
+    await pending;
     expect(closed).toBe(true);
     await expect(c.request('show version')).rejects.toThrow(ControlUnreachable);
   });

@@ -1,0 +1,34 @@
+// Reading the rekey-related IOS show outputs (ks/commands.ts, gm/commands.ts) in tests.
+
+/** The value after `label ... :` on the first line that has it (labels are padded with spaces). */
+export function field(out: string, label: string): string {
+  const re = new RegExp(`^\\s*${label.replace(/[()]/g, '\\$&')}\\s*:\\s*(.*)$`, 'm');
+  const m = re.exec(out);
+  if (!m) throw new Error(`no "${label}" in:\n${out}`);
+  return m[1]!.trim();
+}
+export const num = (out: string, label: string): number => Number(field(out, label).split(/\s/)[0]);
+
+/** TEK SPIs (8 hex digits; the 32-digit KEK SPI is not one) in listing order. */
+export function tekSpis(out: string): number[] {
+  return [...out.matchAll(/spi\s*:\s*0x([0-9A-F]{8})(?![0-9A-F])/gi)].map((m) => parseInt(m[1]!, 16));
+}
+
+/** `show crypto gdoi ks policy`: the TEK with the most life left (the newest), and all TEK SPIs. */
+export function ksPolicy(out: string): { newest: number; spis: number[]; seq: number; kekSpi: string } {
+  const teks = out.split('TEK POLICY').slice(1).map((b) => ({ spi: tekSpis(b)[0]!, left: Number(/remaining life\(sec\)\s*:\s*(\d+)/.exec(b)![1]) }));
+  const newest = teks.reduce((a, b) => (b.left > a.left ? b : a)).spi;
+  return { newest, spis: teks.map((t) => t.spi), seq: Number(/Seq num : (\d+)/.exec(out)![1]), kekSpi: /spi : 0x([0-9A-F]{32})/.exec(out)![1]! };
+}
+
+export interface MemberRow { sent: number; retries: number; acks: number; missed: number }
+
+/** `show crypto gdoi ks members`: per member address, its rekey/ack columns. */
+export function ksMembers(out: string): Map<string, MemberRow> {
+  const rows = new Map<string, MemberRow>();
+  for (const block of out.split('Group Member ID').slice(1)) {
+    const address = /^\s*:\s*(\S+)/.exec(block)![1]!;
+    rows.set(address, { sent: num(block, 'Rekeys sent'), retries: num(block, 'Rekeys retries'), acks: num(block, 'Rekey Acks Rcvd'), missed: num(block, 'Rekey Acks missed') });
+  }
+  return rows;
+}
