@@ -45,8 +45,15 @@ export class SaTable {
 
   /** The TEK used for sending: the newest one (IOS switches to the new TEK once installed). */
   activeTeks(): InstalledTek[] {
-    const newest = Math.max(...this.teks.map((t) => t.installedAt));
-    return this.teks.filter((t) => t.installedAt === newest);
+    // Per traffic policy (selector set) the latest installed TEK; within one install (a
+    // registration during a rollover carries the outgoing TEK too) the one with most life left.
+    const best = new Map<string, InstalledTek>();
+    for (const t of this.teks) {
+      const k = JSON.stringify(t.selectors);
+      const b = best.get(k);
+      if (!b || t.installedAt > b.installedAt || (t.installedAt === b.installedAt && t.expiresAt > b.expiresAt)) best.set(k, t);
+    }
+    return [...best.values()];
   }
 
   snapshot(): { kekSpi?: string; tekSpis: number[]; seq: number } {

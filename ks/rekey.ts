@@ -71,7 +71,7 @@ export class KsRekeyer {
     if (!p.kek) {
       // No rekey key: nothing is sent, but fresh TEKs are made in time for the GMs, which
       // re-register shortly before their TEKs expire (timing.ts) and so pick them up.
-      const at = candidates[0]!.at;
+      const at = Math.min(...candidates.map((c) => c.at));
       this.ks.wheel.set(`rekey:${g.groupId}`, Math.max(this.now, at), () => void this.rotateTeksLocally(g));
       return;
     }
