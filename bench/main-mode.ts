@@ -6,15 +6,22 @@
 // nothing but its DH). strongSwan's charon scores 0.22 (group 14) and 0.24 (group 19) on the
 // same measure (shared/reference/perf-anchor.md).
 //   npm run bench:main-mode                 writes bench/results/main-mode.json, prints a table
-//   npm run bench:main-mode -- --profile    also runs gdoi-ks under --cpu-prof, prints top costs
+//   npm run bench:main-mode -- --profile    also profiles the responder's measured window (V8
+//                                           sampling profiler in a KeyServer process) and prints top costs
+//   npm run bench:main-mode -- --profile-only   just the profiles (no result file)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createECDH, getDiffieHellman } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KsProcess, pin } from './load/ks-process.ts';
+import { KsProcess, ksConfig, pin } from './load/ks-process.ts';
 import { readCpu } from './load/proc.ts';
+import { KeyServer } from '../ks/key-server.ts';
+import { loadSigningKeys } from '../ks/signing-keys.ts';
+import { parseConfig } from '../shared/config/index.ts';
+import { Syslog } from '../shared/log/syslog.ts';
 import { MainModeInitiator, type MainModeConfig } from '../shared/exchanges/main-mode.ts';
 import { generateDh, type DhGroupId, type DhKeyPair } from '../shared/crypto/dh.ts';
 import { UdpTransport } from '../shared/transport/udp.ts';
@@ -25,7 +32,7 @@ const KS_ADDR = '127.0.4.200';
 const INITIATOR_ADDR = '127.0.4.201';
 const PSK = 'bench-main-mode-psk';
 const GROUPS: DhGroupId[] = [14, 19];
-const CONCURRENCY = 48;
+const CONCURRENCY = 128;
 const WARMUP_MS = 1000;
 const MEASURE_MS = 5000;
 const SELF = fileURLToPath(import.meta.url);
@@ -159,9 +166,9 @@ function startInitiator(port: number, group: DhGroupId): Promise<{ child: ChildP
 
 const responderCpu = (pid: number) => { const c = readCpu(pid); return c.user + c.system; };
 
-async function runCase(group: DhGroupId, profileDir?: string): Promise<CaseResult> {
+async function runCase(group: DhGroupId): Promise<CaseResult> {
   const ceiling = dhCeiling(group);
-  const ks = await KsProcess.start({ dhGroup: group, psk: PSK, groupId: 4200 + group, address: KS_ADDR, cpu: 0, nodeArgs: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [] });
+  const ks = await KsProcess.start({ dhGroup: group, psk: PSK, groupId: 4200 + group, address: KS_ADDR, cpu: 0 });
   const init = await startInitiator(ks.port, group);
   try {
     init.child.send({ cmd: 'start' });
@@ -185,39 +192,121 @@ async function runCase(group: DhGroupId, profileDir?: string): Promise<CaseResul
   } finally {
     init.child.send({ cmd: 'stop' });
     await new Promise((r) => init.child.once('exit', r));
-    await ks.stop();   // SIGTERM: node writes the --cpu-prof profile on a clean exit
+    await ks.stop();
   }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// ---- profile summary ----------------------------------------------------------------------------
+// ---- profiled responder (--profile) -------------------------------------------------------------
 
-interface CpuProfile { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] }
-
-/** Self time per function in a V8 .cpuprofile, largest first. */
-function topCosts(file: string, n: number): Array<{ fn: string; where: string; percent: number }> {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const byId = new Map(p.nodes.map((x) => [x.id, x]));
-  const self = new Map<string, number>();
-  let total = 0;
-  p.samples.forEach((id, i) => {
-    const dt = p.timeDeltas[i] ?? 0;
-    const f = byId.get(id)!.callFrame;
-    const key = `${f.functionName || '(anonymous)'}\t${f.url.replace(/^.*\/main\//, '')}:${f.lineNumber + 1}`;
-    self.set(key, (self.get(key) ?? 0) + dt);
-    total += dt;
+/**
+ * The KeyServer as ks/main.ts builds it (config, signing keys, UDP endpoint, timer wheel; no
+ * control socket or rekeyer, which are idle here), with V8's sampling profiler switched on
+ * over exactly the measured window, so start-up (tsx compiling, RSA key generation) is left out.
+ */
+async function runResponder(group: DhGroupId): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gdoi-mm-resp-'));
+  const { config } = parseConfig(ksConfig({ dhGroup: group, psk: PSK, groupId: 4200 + group, address: KS_ADDR }), 'bench.conf');
+  const t = await UdpTransport.bind(KS_ADDR, 0, { recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
+  const ks = new KeyServer({
+    config, localAddress: KS_ADDR, port: t.port, clock: systemClock, random: systemRandom, version: OUR_VERSION,
+    log: new Syslog({ clock: systemClock, out: () => undefined }),
+    signingKeys: loadSigningKeys(config, join(dir, 'state'), () => undefined),
   });
-  const busy = total - [...self].filter(([k]) => k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0);
-  return [...self].filter(([k]) => !k.startsWith('(idle)'))
-    .sort((x, y) => y[1] - x[1]).slice(0, n)
-    .map(([k, v]) => { const [fn, where] = k.split('\t'); return { fn: fn!, where: where!, percent: (100 * v) / busy }; });
+  ks.attach(t);
+  ks.wheel.start();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  process.on('message', (m: { cmd: string }) => {
+    void (async () => {
+      if (m.cmd === 'profile-start') await session.post('Profiler.start');
+      if (m.cmd === 'profile-stop') {
+        const { profile } = await session.post('Profiler.stop');
+        process.send!({ profile });
+      }
+      if (m.cmd === 'stop') { await t.close(); rmSync(dir, { recursive: true, force: true }); process.exit(0); }
+    })();
+  });
+  process.send!({ ready: true, port: t.port });
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+interface Cost { fn: string; where: string; selfMs: number; totalMs: number }
+
+/** Self and inclusive (self + callees) time per function of a V8 profile, idle time left out. */
+function costs(p: CpuProfile): { busyMs: number; list: Cost[] } {
+  const byId = new Map(p.nodes.map((x) => [x.id, x]));
+  const parent = new Map<number, number>();
+  for (const x of p.nodes) for (const c of x.children ?? []) parent.set(c, x.id);
+  const keyOf = (id: number) => {
+    const f = byId.get(id)!.callFrame;
+    // tsx's transform puts each module on few lines, so the file name (not the line) locates a function.
+    return `${f.functionName || '(anonymous)'}\t${f.url.replace(/^.*?\/main\//, '').replace(/^file:\/\//, '') || '(native)'}`;
+  };
+  const self = new Map<string, number>(), total = new Map<string, number>();
+  let busy = 0;
+  p.samples.forEach((id, i) => {
+    const dt = (p.timeDeltas[i + 1] ?? p.timeDeltas[i] ?? 0) / 1000;   // a sample's time is the gap after it
+    const k = keyOf(id);
+    if (k.startsWith('(idle)')) return;
+    busy += dt;
+    self.set(k, (self.get(k) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let n: number | undefined = id; n !== undefined; n = parent.get(n)) {
+      const kk = keyOf(n);
+      if (!seen.has(kk)) { seen.add(kk); total.set(kk, (total.get(kk) ?? 0) + dt); }
+    }
+  });
+  const list = [...total].map(([k, t]) => { const [fn, where] = k.split('\t'); return { fn: fn!, where: where!, selfMs: self.get(k) ?? 0, totalMs: t }; });
+  return { busyMs: busy, list };
+}
+
+async function profileCase(group: DhGroupId): Promise<void> {
+  const argv = [...pin(0), process.execPath, '--import', 'tsx', SELF, '--responder', String(group)];
+  const resp = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise<{ port: number }>((res) => resp.once('message', (m) => res(m as { port: number })));
+  const init = await startInitiator(ready.port, group);
+  try {
+    init.child.send({ cmd: 'start' });
+    await sleep(WARMUP_MS);
+    resp.send({ cmd: 'profile-start' });
+    const a = await init.ask('mark');
+    await sleep(MEASURE_MS);
+    const b = await init.ask('mark');
+    const profile = await new Promise<CpuProfile>((res) => { resp.once('message', (m) => res((m as { profile: CpuProfile }).profile)); resp.send({ cmd: 'profile-stop' }); });
+    const n = b.completed - a.completed;
+    const { busyMs, list } = costs(profile);
+    const us = (ms: number) => ((ms * 1000) / n).toFixed(0).padStart(5);
+    console.log(`\nresponder profile, PSK + group ${group}: ${n} exchanges, ${busyMs.toFixed(0)} ms busy = ${us(busyMs)} us per exchange`);
+    console.log('  self us/exch  function (top 20 by self time)');
+    for (const c of [...list].sort((x, y) => y.selfMs - x.selfMs).slice(0, 20)) console.log(`   ${us(c.selfMs)}       ${c.fn.padEnd(32)} ${c.where}`);
+    const byFile = new Map<string, number>();
+    for (const c of list) byFile.set(c.where, (byFile.get(c.where) ?? 0) + c.selfMs);
+    console.log('  self us/exch  by file (top 12)');
+    for (const [f, ms] of [...byFile].sort((x, y) => y[1] - x[1]).slice(0, 12)) console.log(`   ${us(ms)}       ${f}`);
+    console.log('  incl us/exch  our functions (top 14 by inclusive time)');
+    const ours = list.filter((c) => /^(ks|shared)\//.test(c.where));
+    for (const c of ours.sort((x, y) => y.totalMs - x.totalMs).slice(0, 14)) console.log(`   ${us(c.totalMs)}       ${c.fn.padEnd(32)} ${c.where}`);
+  } finally {
+    init.child.send({ cmd: 'stop' });
+    resp.send({ cmd: 'stop' });
+    await Promise.all([new Promise((r) => init.child.once('exit', r)), new Promise((r) => resp.once('exit', r))]);
+  }
 }
 
 // ---- main ----------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const profile = process.argv.includes('--profile');
+  if (process.argv.includes('--profile-only')) { for (const g of GROUPS) await profileCase(g); return; }
   const results: CaseResult[] = [];
   for (const g of GROUPS) results.push(await runCase(g));
 
@@ -263,20 +352,11 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'main-mode.json'), JSON.stringify(result, null, 2) + '\n');
   console.log(`wrote bench/results/main-mode.json (group 14 ratio ${result.ratio}, group 19 ratio ${metrics.group19_ratio!.value})`);
 
-  if (profile) {
-    for (const g of GROUPS) {
-      const dir = mkdtempSync(join(tmpdir(), 'gdoi-mm-prof-'));
-      await runCase(g, dir);
-      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      if (!file) { console.log(`group ${g}: no profile written`); continue; }
-      console.log(`\ngdoi-ks self time, group ${g} (top 15 of busy time):`);
-      for (const c of topCosts(join(dir, file), 15)) console.log(`${c.percent.toFixed(1).padStart(5)}%  ${c.fn.padEnd(34)} ${c.where}`);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  if (profile) for (const g of GROUPS) await profileCase(g);
 }
 
 const round = (x: number, d: number) => Number(x.toFixed(d));
 
 if (process.argv[2] === '--initiator') void runInitiator(Number(process.argv[3]), Number(process.argv[4]) as DhGroupId);
+else if (process.argv[2] === '--responder') void runResponder(Number(process.argv[3]) as DhGroupId);
 else main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

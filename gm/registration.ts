@@ -100,7 +100,7 @@ export class Registration {
     if (this.state !== 'PHASE1' || !this.mm) return;
     const step = this.mm.process(data);
     if (step.failure) {
-      logPhase1Failure(this.d.log, from, step.failure, undefined);
+      logPhase1Failure(this.d.log, from, step.failure, step.failure.auth);
       return this.fail(`phase 1 failed: ${step.failure.message}`);
     }
     if (step.sa) {

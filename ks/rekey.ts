@@ -120,6 +120,10 @@ export class KsRekeyer {
       this.retransmitMulticast(g, bytes, group, 1);
       return;
     }
+    // A rekey sent while the previous one still waits for acks ends that wait: whoever has not
+    // acked it by now missed it (else rekeys faster than the retransmit window never eject).
+    const prev = this.pending.get(g.groupId);
+    if (prev) this.closePending(g, prev);
     const p: PendingRekey = { seq, bytes, waiting: new Set(g.members.keys()), attempts: 0, startedAt: this.now, kek };
     this.pending.set(g.groupId, p);
     this.log.emit(Msg.KS_SEND_UNICAST_REKEY({ group: g.name, ks: this.ks.opts.localAddress, seq }));
@@ -157,7 +161,11 @@ export class KsRekeyer {
       this.armRetransmit(g, p);
       return;
     }
-    // Out of retransmits: count a missed ack; three in a row and the GM is removed (IOS).
+    this.closePending(g, p);
+  }
+
+  /** Out of retransmits (or superseded): count a missed ack; three in a row and the GM is removed (IOS). */
+  private closePending(g: KsGroup, p: PendingRekey): void {
     for (const a of p.waiting) {
       const m = g.members.get(a);
       if (!m) continue;
@@ -170,6 +178,7 @@ export class KsRekeyer {
     }
     g.counters.lastRekeyDurationMs = this.now - p.startedAt;
     this.pending.delete(g.groupId);
+    this.ks.wheel.cancel(`rtx:${g.groupId}`);
     this.persistSoon();
   }
 

@@ -248,6 +248,9 @@ export class LoadRun {
     this.listener.flush();
     this.wheel.stop();
     if (this.progressTimer) clearInterval(this.progressTimer);
+    // Sends still on their way (dgram resolves the address on the next tick) go out first:
+    // the last GM's ack must not be lost to our own exit.
+    await new Promise((r) => setTimeout(r, 100));
     await closeAll(this.endpoints);
     await this.multicast?.close();
   }

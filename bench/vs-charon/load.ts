@@ -46,7 +46,9 @@ export function loadArgs(r: Responder, p: LoadParams): string[] {
     '--duration', String(p.durationSec), '--warmup', String(p.warmupSec),
     '--concurrency', String(p.concurrency), '--addresses', String(p.addresses), '--dh-reuse', String(p.dhReuse),
     '--ks-pid', String(r.proc.pid), '--json',
-    ...(p.mode === 'phase1-only' ? ['--phase1-only'] : []),
+    // Like charon's main-mode runs, every exchange ends with an ISAKMP DELETE of the phase-1
+    // SA, so neither responder's SA table grows over a run (the member record stays).
+    ...(p.mode === 'phase1-only' ? ['--phase1-only'] : ['--delete-after']),
   ];
 }
 

@@ -39,7 +39,7 @@ describe('bench:vs-charon bad input', () => {
     });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/--groups: only 14 and 19 are benchmarked/);
-    expect(readdirSync(work)).toEqual([]);
+    expect(readdirSync(work).filter((d) => d.startsWith('vs-charon-'))).toEqual([]);
   });
 
   it('stops with a clear message and leaves nothing behind when charon dies mid-run', async () => {
@@ -47,14 +47,17 @@ describe('bench:vs-charon bad input', () => {
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
     const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-    // Wait until the load generator drives charon, then kill charon (found by its private config).
+    // Wait until the load generator drives charon (charon is found by its private config, the
+    // generator by `--ks-pid <charon's pid>`), then kill charon.
     const deadline = Date.now() + 60_000;
     let charonPid: string | undefined;
     while (Date.now() < deadline && charonPid === undefined) {
-      const loadRunning = benchPids((cmd) => cmd.includes('gdoi-load.js')).length > 0;
-      if (loadRunning && /charon, main mode/.test(stderr)) {
+      const pid = benchPids((cmd, environ) => environ.includes('STRONGSWAN_CONF=') && cmd.includes('ipsec/charon'))[0];
+      const driven = pid !== undefined && readdirSync('/proc').some((d) => /^\d+$/.test(d) &&
+        procText(d, 'cmdline').includes('gdoi-load.js') && procText(d, 'cmdline').includes(`--ks-pid ${pid} `));
+      if (driven) {
         await sleep(1500);
-        charonPid = benchPids((cmd, environ) => environ.includes('STRONGSWAN_CONF=') && cmd.includes('ipsec/charon'))[0];
+        charonPid = pid;
       }
       await sleep(100);
     }
@@ -64,6 +67,7 @@ describe('bench:vs-charon bad input', () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/charon \(pid \d+\) died during a phase1-only run \(killed by SIGKILL\)/);
     expect(benchPids()).toEqual([]);
-    expect(readdirSync(work)).toEqual([]);
+    expect(readdirSync('/proc').filter((d) => /^\d+$/.test(d) && procText(d, 'cmdline').includes(`--ks-pid ${charonPid} `))).toEqual([]);
+    expect(readdirSync(work).filter((d) => d.startsWith('vs-charon-'))).toEqual([]);
   }, 90_000);
 });

@@ -1,4 +1,21 @@
 // Reading the rekey-related IOS show outputs (ks/commands.ts, gm/commands.ts) in tests.
+import { ControlClient } from '../../shared/control/client.ts';
+
+/**
+ * Runs one command on a daemon's control socket from this process: the daemon's real command,
+ * without spawning the `gdoi` CLI (a node process each; too slow on a loaded machine for checks
+ * that must land between two rekeys). d.cli() remains the way to test the CLI itself.
+ */
+export async function ask(d: { control: string; name: string }, command: string): Promise<string> {
+  const c = await ControlClient.connect(d.control, { timeoutMs: 10_000 });
+  try {
+    const r = await c.request(command, { timeoutMs: 10_000 });
+    if (!r.ok) throw new Error(`${d.name}: ${command}: ${r.output}`);
+    return r.output;
+  } finally {
+    c.close();
+  }
+}
 
 /** The value after `label ... :` on the first line that has it (labels are padded with spaces). */
 export function field(out: string, label: string): string {

@@ -179,8 +179,9 @@ describe('main mode: identities, versions, policies', () => {
     expect(a.gmSa!.expiresAt - t0).toBe(600_000);
     // Responder shorter: IOS would refuse the proposal (peer lifetime must be <= its own);
     // we accept it and the responder's SA runs for its own, shorter lifetime. The reply
-    // transform is the initiator's unchanged (RFC 2408 §4.2), so the initiator is not told:
-    // its SA lasts what it offered and the two sides expire independently.
+    // transform is the initiator's unchanged (a responder may not modify an offer, RFC 2409
+    // §5) and no RESPONDER-LIFETIME notify is sent (RFC 2407 §4.6.3.1), so the initiator is
+    // not told: its SA lasts what it offered and the two sides expire independently.
     const b = runMainMode(pair({ policies: [policy({ lifetime: 86400 })], seed: 'lt-b-gm' }, { policies: [policy({ lifetime: 3600 })], seed: 'lt-b-ks' }));
     expect(b.ksSa!.proposal.lifetime).toBe(3600);
     expect(b.ksSa!.expiresAt - t0).toBe(3600_000);

@@ -76,6 +76,25 @@ describe('Registration re-registers before the TEK expires when no rekey comes',
     expect(r.ks.ks.stats.registrations).toBe(40);
   });
 
+  it('without a rekey key the KS still makes TEKs in time: GMs re-register once per lifetime, never with a dead TEK', async () => {
+    const r = new RekeyRig();
+    await r.startKs(KS, ksConfig(KS, [{ tekLifetime: 600, noRekeyKey: true }]));
+    for (let i = 0; i < 5; i++) r.addGm(`gm${i}`, `127.0.7.${100 + i}`, [KS]);
+    await r.advance(0);
+    for (let life = 1; life <= 4; life++) {
+      await r.advanceTo(T0 + life * 600 * S);
+      const newest = r.group().policy.teks.reduce((a, b) => (a.createdAt >= b.createdAt ? a : b));
+      expect(newest.expiresAt).toBeGreaterThan(r.clock.now());
+      for (const g of r.gms) {
+        expect(g.reg.counters.succeeded).toBe(life + 1);               // one re-registration per TEK lifetime
+        expect(g.reg.state).toBe('REGISTERED');
+        expect(g.reg.sas.activeTeks().map((t) => t.spi)).toEqual([newest.spi]);
+        expect(g.reg.sas.teks.every((t) => t.expiresAt > r.clock.now())).toBe(true);
+      }
+    }
+    for (const g of r.gms) expect(count(g.lines, /GM_REGS_FAIL/)).toBe(0);
+  });
+
   it('fails over to the next configured server when the first does not answer', async () => {
     const r = new RekeyRig();
     await r.startKs(KS, ksConfig(KS));

@@ -93,6 +93,27 @@ describe('unicast rekey acks and retransmits', () => {
     expect([...r.group().members.keys()].sort()).toEqual([GMS[0], GMS[1]]);
   });
 
+  it('a rekey sent before the previous one stopped retransmitting counts the unacked GM as missed', async () => {
+    const r = await rig({ retransmit: [5, 3] });                      // a 20 s retransmit window
+    r.net.down.add(GM3);
+    const m3 = () => r.group().members.get(GM3);
+    await operatorRekey(r);
+    await r.advance(6 * S);                                         // one retransmit so far
+    expect(pushesTo(r, GM3)).toBe(2);
+    await operatorRekey(r);
+    expect(m3()).toMatchObject({ acksMissed: 1, consecutiveMissed: 1 });
+    await r.advance(6 * S);
+    await operatorRekey(r);
+    expect(m3()).toMatchObject({ acksMissed: 2, consecutiveMissed: 2 });
+    expect(pushesTo(r, GM3)).toBe(5);                               // superseded rekeys are not retransmitted any more
+    await r.advance(20 * S - 1);
+    expect(m3()).toBeDefined();
+    await r.advance(1);
+    expect(m3()).toBeUndefined();
+    expect(count(r.ks.lines, /KS_NACK_GM_EJECT: .* 127\.0\.7\.13 .* for 3 rekeys/)).toBe(1);
+    for (const a of GMS.slice(0, 2)) expect(r.group().members.get(a)).toMatchObject({ acksReceived: 3, acksMissed: 0 });
+  });
+
   it('an ack in between resets the count: two missed, one acked, two missed is no removal', async () => {
     const r = await rig({ retransmit: [2, 2] });
     const round = async (down: boolean) => {

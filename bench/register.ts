@@ -1,0 +1,207 @@
+// Registration benchmark (issue 5): GET VPN registrations (main mode + GROUPKEY-PULL) per second
+// against one gdoi-ks process, driven by gdoi-load from another process, for DH group 14 and
+// group 19 (PSK, AES-256, SHA-256). In the same run it measures the crypto ceiling of the same
+// configuration on the KS's core (one DH keygen + computeSecret per registration; PSK needs no
+// signature) and reports ratio = registrations/s / ceiling ops/s (target >= 0.5), plus the same
+// ratio per KS CPU-second, which a shared machine disturbs far less. Then the KS's memory per
+// registered member: 10,000 registrations, RSS from /proc before and after.
+//   npm run bench:register                 writes bench/results/register.json, prints a table
+//   npm run bench:register -- --quick      one short run per group and 1,000 members (smoke)
+//   npm run bench:register -- --no-memory  skip the 10,000-member memory part
+//   npm run bench:register -- --memory-only  just the memory part (prints it, writes no file)
+// Pinning: the KS runs on core 0 and gdoi-load on core 1 (taskset) so they do not take turns on
+// one core; other processes on the machine still share both.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { KsProcess, haveTaskset } from './load/ks-process.ts';
+import { LoadProcess } from './load/child.ts';
+import { readRss } from './load/proc.ts';
+import { runTs, sleep, stopEverything, stopOnSignals, track, untrack } from './load/procs.ts';
+import type { CeilingFigure } from './load/crypto-ceiling.ts';
+import type { LoadSummary } from './load/stats.ts';
+
+const QUICK = process.argv.includes('--quick');
+const MEMORY = !process.argv.includes('--no-memory');
+const MEMORY_ONLY = process.argv.includes('--memory-only');
+const COUNT = QUICK ? 200 : 1000;
+const RUNS = QUICK ? 1 : 3;
+const WARMUP = QUICK ? 100 : 300;
+const MEMBERS = QUICK ? 1000 : 10_000;
+const CONCURRENCY = 48;
+const DH_REUSE = 64;
+const PSK = 'bench-register-psk';
+const GROUP_ID = 3333;
+const GROUPS = [14, 19] as const;
+const PINNED = cpus().length >= 2 && haveTaskset();
+const KS_CPU = PINNED ? 0 : undefined;
+const LOAD_CPU = PINNED ? 1 : undefined;
+/** Past the KS's half-open and PULL exchange lifetimes (30 s), so finished exchanges are gone. */
+const SETTLE_MS = QUICK ? 5_000 : 35_000;
+
+const load = (ks: KsProcess, extra: string[]) => track(LoadProcess.start([
+  '--ks', ks.address, '--port', String(ks.port), '--psk', PSK, '--group-id', String(GROUP_ID),
+  '--concurrency', String(CONCURRENCY), '--dh-reuse', String(DH_REUSE), ...extra,
+], { cpu: LOAD_CPU }));
+
+async function loadRun(ks: KsProcess, extra: string[], timeoutMs = 600_000): Promise<LoadSummary> {
+  const p = load(ks, extra);
+  try {
+    const s = await p.summary(timeoutMs);
+    if (s.completed === 0) throw new Error(`no registration completed: ${JSON.stringify(s.failures)}`);
+    return s;
+  } finally {
+    await untrack(p);
+  }
+}
+
+interface GroupResult { group: number; runs: LoadSummary[]; median: LoadSummary; ceiling: CeilingFigure; ratio: number; ratioPerCpu: number }
+
+const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
+
+async function registrations(group: number, ceiling: CeilingFigure): Promise<GroupResult> {
+  const ks = track(await KsProcess.start({ dhGroup: group, psk: PSK, groupId: GROUP_ID, cpu: KS_CPU }));
+  try {
+    // Warm-up: JIT both sides, grow the KS's heap; not measured.
+    await loadRun(ks, ['--count', String(WARMUP), '--base', '127.11.0.1', '--group', String(group)]);
+    const runs: LoadSummary[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      // A fresh address block per run: every run registers new members.
+      const s = await loadRun(ks, ['--count', String(COUNT), '--base', `127.10.${r * 8}.1`, '--group', String(group), '--ks-pid', String(ks.pid)]);
+      runs.push(s);
+      process.stderr.write(`  group ${group} run ${r + 1}: ${s.rate} registrations/s, KS ${s.ks?.perCpuSecond} per CPU-second, failures ${s.failed}\n`);
+    }
+    const m = median(runs, (s) => s.rate);
+    return {
+      group, runs, median: m, ceiling,
+      ratio: round3(m.rate / ceiling.opsPerSec),
+      ratioPerCpu: round3((m.ks?.perCpuSecond ?? 0) / ceiling.opsPerCpuSecond),
+    };
+  } finally {
+    await untrack(ks);
+  }
+}
+
+interface MemoryResult {
+  members: number; rssStart: number; rssMembers: number; rssMembersAndSas: number;
+  bytesPerMember: number; bytesPerMemberWithSa: number; settleMs: number; registerRate: number; failures: number;
+}
+
+/** KS RSS for N members: members only (phase-1 SA deleted after PULL), then with their SAs kept. */
+async function memory(): Promise<MemoryResult> {
+  const ks = track(await KsProcess.start({ dhGroup: 19, psk: PSK, groupId: GROUP_ID, cpu: KS_CPU }));
+  try {
+    // Exercise every code path first without leaving members or SAs behind, so that the
+    // "before" figure already holds the warm heap (JIT code, young generation at full size).
+    await loadRun(ks, ['--count', '2000', '--base', '127.13.0.1', '--group', '19', '--phase1-only']);
+    await sleep(SETTLE_MS);
+    const rssStart = readRss(ks.pid);
+    const a = await loadRun(ks, ['--count', String(MEMBERS), '--base', '127.14.0.1', '--group', '19', '--delete-after', '--concurrency', '64']);
+    await sleep(SETTLE_MS);
+    const rssMembers = readRss(ks.pid);
+    const b = await loadRun(ks, ['--count', String(MEMBERS), '--base', '127.64.0.1', '--group', '19', '--concurrency', '64']);
+    await sleep(SETTLE_MS);
+    const rssMembersAndSas = readRss(ks.pid);
+    const total = /Total group members registered to this box: (\d+)/.exec(await ks.command('show crypto gdoi ks'))?.[1];
+    if (Number(total) !== a.completed + b.completed) throw new Error(`KS reports ${total} members, expected ${a.completed + b.completed}`);
+    return {
+      members: MEMBERS, rssStart, rssMembers, rssMembersAndSas,
+      bytesPerMember: Math.round((rssMembers - rssStart) / a.completed),
+      bytesPerMemberWithSa: Math.round((rssMembersAndSas - rssMembers) / b.completed),
+      settleMs: SETTLE_MS, registerRate: a.rate, failures: a.failed + b.failed,
+    };
+  } finally {
+    await untrack(ks);
+  }
+}
+
+function round3(v: number): number { return Math.round(v * 1000) / 1000; }
+
+async function main(): Promise<void> {
+  stopOnSignals();
+  const load0 = loadavg();
+  process.stderr.write(`bench:register: ${COUNT} registrations x ${RUNS} runs per group, ${PINNED ? 'KS on core 0, gdoi-load on core 1' : 'not pinned'}; load average ${load0.map((l) => l.toFixed(1)).join(' ')}\n`);
+  if (MEMORY_ONLY) {
+    const m = await memory();
+    process.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+    return;
+  }
+  const ceilingLines = await runTs('bench/load/crypto-ceiling.ts', ['--groups', GROUPS.join(','), '--json'], { cpu: KS_CPU });
+  const ceilings = JSON.parse(ceilingLines[ceilingLines.length - 1]!) as CeilingFigure[];
+  const results: GroupResult[] = [];
+  for (const g of GROUPS) results.push(await registrations(g, ceilings.find((c) => c.group === g)!));
+  const mem = MEMORY ? await memory() : undefined;
+
+  const metrics: Record<string, { value: number; unit: string }> = {};
+  const put = (k: string, value: number, unit: string) => { metrics[k] = { value, unit }; };
+  for (const r of results) {
+    const m = r.median;
+    const p = `group${r.group}_`;
+    put(`${p}registrations_per_s`, m.rate, 'registrations/s');
+    put(`${p}registrations_per_s_min`, Math.min(...r.runs.map((s) => s.rate)), 'registrations/s');
+    put(`${p}registrations_per_s_max`, Math.max(...r.runs.map((s) => s.rate)), 'registrations/s');
+    put(`${p}latency_p50`, m.latencyMs.p50, 'ms');
+    put(`${p}latency_p99`, m.latencyMs.p99, 'ms');
+    put(`${p}latency_max`, m.latencyMs.max, 'ms');
+    put(`${p}failures`, r.runs.reduce((n, s) => n + s.failed, 0), 'registrations');
+    put(`${p}ks_cpu_share`, m.ks?.cpuShare ?? 0, 'cores');
+    put(`${p}generator_cpu_share`, m.generator.cpuShare, 'cores');
+    put(`${p}registrations_per_ks_cpu_s`, m.ks?.perCpuSecond ?? 0, 'registrations/CPU-s');
+    put(`${p}ceiling`, r.ceiling.opsPerSec, 'DH keygen+compute/s');
+    put(`${p}ceiling_per_cpu_s`, r.ceiling.opsPerCpuSecond, 'DH keygen+compute/CPU-s');
+    put(`${p}ratio`, r.ratio, 'registrations/s / ceiling');
+    put(`${p}ratio_per_cpu_s`, r.ratioPerCpu, 'registrations per KS CPU-s / ceiling per CPU-s');
+  }
+  if (mem) {
+    put('memory_members', mem.members, 'members');
+    put('memory_bytes_per_member', mem.bytesPerMember, 'B (RSS delta / members; phase-1 SA deleted after registration)');
+    put('memory_bytes_per_member_with_phase1_sa', mem.bytesPerMemberWithSa, 'B (RSS delta / members; phase-1 SA kept)');
+    put('memory_rss_start', Math.round(mem.rssStart / 1024), 'KiB');
+    put('memory_rss_members', Math.round(mem.rssMembers / 1024), 'KiB');
+    put('memory_rss_members_and_sas', Math.round(mem.rssMembersAndSas / 1024), 'KiB');
+  }
+  const g14 = results.find((r) => r.group === 14)!;
+  const result = {
+    name: 'register',
+    date: new Date().toISOString(),
+    params: {
+      node: process.version, openssl: process.versions.openssl, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
+      loadavg: { start: load0.map((l) => Math.round(l * 10) / 10), end: loadavg().map((l) => Math.round(l * 10) / 10) },
+      proposal: 'PSK, AES-256-CBC, SHA-256, lifetime 86400; GDOI group 3333, one TEK (esp-aes 256 / esp-sha256-hmac), KEK aes 256, unicast rekeys',
+      registrations: COUNT, runs: RUNS, warmup: WARMUP, concurrency: CONCURRENCY,
+      pinning: PINNED ? 'gdoi-ks taskset -c 0, gdoi-load taskset -c 1' : 'none (fewer than 2 cores or no taskset)',
+      generator: `gdoi-load, one process, one socket per GM address, DH key pair reused for ${DH_REUSE} GMs (the KS makes a fresh one per registration)`,
+      rate: 'completed registrations / (first start to last completion); median of the runs; latency = main mode msg 1 sent to GROUPKEY-PULL msg 4 received',
+      ceiling: 'bench/load/crypto-ceiling.ts on the KS core: generateDh(group) + computeSecret, best of 10 rounds of 150 ms (per second) and over all rounds (per CPU-second)',
+      memory: mem ? `fresh KS, group 19: 2,000 phase-1-only exchanges (warm-up, no members), ${mem.settleMs / 1000} s settle, RSS; ${mem.members} registrations with --delete-after (ISAKMP DELETE after PULL: members only), settle, RSS; ${mem.members} more without delete (members + phase-1 SAs), settle, RSS. RSS from /proc/PID/status VmRSS` : 'skipped',
+      runsDetail: Object.fromEntries(results.map((r) => [`group${r.group}`, r.runs.map((s) => ({ rate: s.rate, ksPerCpuSecond: s.ks?.perCpuSecond, ksCpuShare: s.ks?.cpuShare, generatorCpuShare: s.generator.cpuShare, p50: s.latencyMs.p50, p99: s.latencyMs.p99, failed: s.failed, retransmits: s.retransmits }))])),
+    },
+    metrics,
+    ceiling: { value: g14.ceiling.opsPerSec, unit: 'ops/s', how: `group 14 (the default proposal): ${g14.ceiling.op} per second on the KS core, measured in this run; group 19's is metrics.group19_ceiling` },
+    ratio: g14.ratio,
+  };
+  const dir = new URL('./results/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(new URL(QUICK ? 'register-quick.json' : 'register.json', dir), `${JSON.stringify(result, null, 2)}\n`);
+
+  const row = (cells: Array<string | number>) => cells.map((c, i) => String(c).padStart(i === 0 ? 0 : 12)).join('');
+  const lines = [
+    '',
+    row(['DH group   ', 'regs/s', 'p50 ms', 'p99 ms', 'max ms', 'KS CPU', 'gen CPU', 'regs/KS-CPU-s', 'ceiling/s', 'ratio', 'ratio/CPU-s']),
+    ...results.map((r) => row([`group ${r.group}`.padEnd(11), r.median.rate, r.median.latencyMs.p50, r.median.latencyMs.p99, r.median.latencyMs.max,
+      `${Math.round((r.median.ks?.cpuShare ?? 0) * 100)} %`, `${Math.round(r.median.generator.cpuShare * 100)} %`, r.median.ks?.perCpuSecond ?? 0,
+      r.ceiling.opsPerSec, r.ratio, r.ratioPerCpu])),
+    '',
+  ];
+  if (mem) {
+    lines.push(`KS memory: ${mem.members} members: ${mem.bytesPerMember} B per member (phase-1 SA deleted), ${mem.bytesPerMemberWithSa} B per member with its phase-1 SA kept`,
+      `           RSS ${(mem.rssStart / 1048576).toFixed(1)} MiB -> ${(mem.rssMembers / 1048576).toFixed(1)} MiB -> ${(mem.rssMembersAndSas / 1048576).toFixed(1)} MiB (target <= 2048 B per member)`, '');
+  }
+  lines.push(`ratio target >= 0.5; load average ${load0.map((l) => l.toFixed(1)).join(' ')} at start. Written to bench/results/${QUICK ? 'register-quick' : 'register'}.json`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().then(() => stopEverything()).catch(async (e) => {
+  process.stderr.write(`bench:register failed: ${(e as Error)?.stack ?? e}\n`);
+  await stopEverything();
+  process.exit(1);
+});
