@@ -81,32 +81,45 @@ async function registrations(group: number, ceiling: CeilingFigure): Promise<Gro
   }
 }
 
+interface MemorySample { rss: number; live: number }
 interface MemoryResult {
-  members: number; rssStart: number; rssMembers: number; rssMembersAndSas: number;
-  bytesPerMember: number; bytesPerMemberWithSa: number; settleMs: number; registerRate: number; failures: number;
+  members: number; start: MemorySample; members1: MemorySample; members2: MemorySample;
+  /** Members only (phase-1 SA deleted after registration): RSS delta / members, and live heap delta / members. */
+  bytesPerMember: number; liveBytesPerMember: number;
+  /** Members that keep their phase-1 SA (the IOS default until the SA expires). */
+  bytesPerMemberWithSa: number; liveBytesPerMemberWithSa: number;
+  settleMs: number; registerRate: number; failures: number;
 }
 
-/** KS RSS for N members: members only (phase-1 SA deleted after PULL), then with their SAs kept. */
+/** After a full GC in the KS: RSS from /proc and the live heap (V8 heap used + external memory). */
+async function sample(ks: KsProcess): Promise<MemorySample> {
+  const m = await ks.memory();
+  return { rss: readRss(ks.pid), live: m.heapUsed + m.external };
+}
+
+/** KS memory for N members: members only (phase-1 SA deleted after PULL), then with their SAs kept. */
 async function memory(): Promise<MemoryResult> {
-  const ks = track(await KsProcess.start({ dhGroup: 19, psk: PSK, groupId: GROUP_ID, cpu: KS_CPU }));
+  const ks = track(await KsProcess.start({ dhGroup: 19, psk: PSK, groupId: GROUP_ID, cpu: KS_CPU, gcProbe: true }));
   try {
     // Exercise every code path first without leaving members or SAs behind, so that the
-    // "before" figure already holds the warm heap (JIT code, young generation at full size).
+    // "before" figure already holds the warm process (JIT code, heap grown to working size).
     await loadRun(ks, ['--count', '2000', '--base', '127.13.0.1', '--group', '19', '--phase1-only']);
     await sleep(SETTLE_MS);
-    const rssStart = readRss(ks.pid);
+    const start = await sample(ks);
     const a = await loadRun(ks, ['--count', String(MEMBERS), '--base', '127.14.0.1', '--group', '19', '--delete-after', '--concurrency', '64']);
     await sleep(SETTLE_MS);
-    const rssMembers = readRss(ks.pid);
+    const members1 = await sample(ks);
     const b = await loadRun(ks, ['--count', String(MEMBERS), '--base', '127.64.0.1', '--group', '19', '--concurrency', '64']);
     await sleep(SETTLE_MS);
-    const rssMembersAndSas = readRss(ks.pid);
+    const members2 = await sample(ks);
     const total = /Total group members registered to this box: (\d+)/.exec(await ks.command('show crypto gdoi ks'))?.[1];
     if (Number(total) !== a.completed + b.completed) throw new Error(`KS reports ${total} members, expected ${a.completed + b.completed}`);
     return {
-      members: MEMBERS, rssStart, rssMembers, rssMembersAndSas,
-      bytesPerMember: Math.round((rssMembers - rssStart) / a.completed),
-      bytesPerMemberWithSa: Math.round((rssMembersAndSas - rssMembers) / b.completed),
+      members: MEMBERS, start, members1, members2,
+      bytesPerMember: Math.round((members1.rss - start.rss) / a.completed),
+      liveBytesPerMember: Math.round((members1.live - start.live) / a.completed),
+      bytesPerMemberWithSa: Math.round((members2.rss - members1.rss) / b.completed),
+      liveBytesPerMemberWithSa: Math.round((members2.live - members1.live) / b.completed),
       settleMs: SETTLE_MS, registerRate: a.rate, failures: a.failed + b.failed,
     };
   } finally {
@@ -153,11 +166,13 @@ async function main(): Promise<void> {
   }
   if (mem) {
     put('memory_members', mem.members, 'members');
-    put('memory_bytes_per_member', mem.bytesPerMember, 'B (RSS delta / members; phase-1 SA deleted after registration)');
-    put('memory_bytes_per_member_with_phase1_sa', mem.bytesPerMemberWithSa, 'B (RSS delta / members; phase-1 SA kept)');
-    put('memory_rss_start', Math.round(mem.rssStart / 1024), 'KiB');
-    put('memory_rss_members', Math.round(mem.rssMembers / 1024), 'KiB');
-    put('memory_rss_members_and_sas', Math.round(mem.rssMembersAndSas / 1024), 'KiB');
+    put('memory_bytes_per_member', mem.bytesPerMember, 'B (RSS delta after GC / members; phase-1 SA deleted after registration)');
+    put('memory_live_bytes_per_member', mem.liveBytesPerMember, 'B (V8 heap used + external delta after GC / members; phase-1 SA deleted)');
+    put('memory_bytes_per_member_with_phase1_sa', mem.bytesPerMemberWithSa, 'B (RSS delta after GC / members; phase-1 SA kept)');
+    put('memory_live_bytes_per_member_with_phase1_sa', mem.liveBytesPerMemberWithSa, 'B (live heap delta / members; phase-1 SA kept)');
+    put('memory_rss_start', Math.round(mem.start.rss / 1024), 'KiB');
+    put('memory_rss_members', Math.round(mem.members1.rss / 1024), 'KiB');
+    put('memory_rss_members_and_sas', Math.round(mem.members2.rss / 1024), 'KiB');
   }
   const g14 = results.find((r) => r.group === 14)!;
   const result = {
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
       generator: `gdoi-load, one process, one socket per GM address, DH key pair reused for ${DH_REUSE} GMs (the KS makes a fresh one per registration)`,
       rate: 'completed registrations / (first start to last completion); median of the runs; latency = main mode msg 1 sent to GROUPKEY-PULL msg 4 received',
       ceiling: 'bench/load/crypto-ceiling.ts on the KS core: generateDh(group) + computeSecret, best of 10 rounds of 150 ms (per second) and over all rounds (per CPU-second)',
-      memory: mem ? `fresh KS, group 19: 2,000 phase-1-only exchanges (warm-up, no members), ${mem.settleMs / 1000} s settle, RSS; ${mem.members} registrations with --delete-after (ISAKMP DELETE after PULL: members only), settle, RSS; ${mem.members} more without delete (members + phase-1 SAs), settle, RSS. RSS from /proc/PID/status VmRSS` : 'skipped',
+      memory: mem ? `fresh KS (group 19) with bench/load/gc-probe.mjs preloaded: 2,000 phase-1-only exchanges (warm-up, no members), ${mem.settleMs / 1000} s settle, full GC, sample; ${mem.members} registrations with --delete-after (ISAKMP DELETE after PULL: members only), settle, GC, sample; ${mem.members} more without delete (members + phase-1 SAs), settle, GC, sample. RSS from /proc/PID/status VmRSS, live = process.memoryUsage() heapUsed + external` : 'skipped',
       runsDetail: Object.fromEntries(results.map((r) => [`group${r.group}`, r.runs.map((s) => ({ rate: s.rate, ksPerCpuSecond: s.ks?.perCpuSecond, ksCpuShare: s.ks?.cpuShare, generatorCpuShare: s.generator.cpuShare, p50: s.latencyMs.p50, p99: s.latencyMs.p99, failed: s.failed, retransmits: s.retransmits }))])),
     },
     metrics,
@@ -193,8 +208,11 @@ async function main(): Promise<void> {
     '',
   ];
   if (mem) {
-    lines.push(`KS memory: ${mem.members} members: ${mem.bytesPerMember} B per member (phase-1 SA deleted), ${mem.bytesPerMemberWithSa} B per member with its phase-1 SA kept`,
-      `           RSS ${(mem.rssStart / 1048576).toFixed(1)} MiB -> ${(mem.rssMembers / 1048576).toFixed(1)} MiB -> ${(mem.rssMembersAndSas / 1048576).toFixed(1)} MiB (target <= 2048 B per member)`, '');
+    const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+    lines.push(`KS memory per member (${mem.members} members, after a full GC; target <= 2048 B):`,
+      `  phase-1 SA deleted: ${mem.bytesPerMember} B RSS, ${mem.liveBytesPerMember} B live heap`,
+      `  phase-1 SA kept:    ${mem.bytesPerMemberWithSa} B RSS, ${mem.liveBytesPerMemberWithSa} B live heap`,
+      `  RSS ${mib(mem.start.rss)} -> ${mib(mem.members1.rss)} -> ${mib(mem.members2.rss)}; live ${mib(mem.start.live)} -> ${mib(mem.members1.live)} -> ${mib(mem.members2.live)}`, '');
   }
   lines.push(`ratio target >= 0.5; load average ${load0.map((l) => l.toFixed(1)).join(' ')} at start. Written to bench/results/${QUICK ? 'register-quick' : 'register'}.json`);
   process.stdout.write(`${lines.join('\n')}\n`);

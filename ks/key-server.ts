@@ -22,6 +22,7 @@ import { Msg } from '../shared/log/messages.ts';
 import type { Syslog } from '../shared/log/syslog.ts';
 import { defaultFeatureBits, type GetvpnVersion } from '../shared/policy/version.ts';
 import { KsGroup, type Member, type SigningKey } from './ks-group.ts';
+import { compactSa } from './compact-sa.ts';
 
 export interface KeyServerOptions {
   config: DeviceConfig;
@@ -163,9 +164,11 @@ export class KeyServer {
     if (!ex.done || ex.state === 'FAILED') this.releasePeer(ex.peerAddress);
   }
 
-  private onEstablished(sa: Phase1Sa, ex: MainModeResponder): void {
+  private onEstablished(established: Phase1Sa, ex: MainModeResponder): void {
     this.stats.phase1++;
     this.releasePeer(ex.peerAddress);
+    // Kept for a day: stored in an allocation of its own, not as slices of bigger buffers.
+    const sa = compactSa(established);
     const key = saKey(sa.icookie, sa.rcookie);
     this.sas.set(key, sa);
     this.wheel.set(`sa:${key}`, sa.expiresAt, () => this.sas.delete(key));

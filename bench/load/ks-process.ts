@@ -2,7 +2,7 @@
 // UDP port (never 848), optionally pinned to a core with taskset. Stopped by pid.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ControlClient } from '../../shared/control/client.ts';
@@ -107,15 +107,21 @@ export class KsProcess {
 
   get pid(): number { return this.proc.pid!; }
 
-  static async start(o: KsConfigOptions & { cpu?: number; port?: number; nodeArgs?: string[] }): Promise<KsProcess> {
+  /**
+   * `gcProbe`: preload bench/load/gc-probe.mjs (with --expose-gc) so that memory() can ask for a
+   * full GC and the live heap figures.
+   */
+  static async start(o: KsConfigOptions & { cpu?: number; port?: number; nodeArgs?: string[]; gcProbe?: boolean }): Promise<KsProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'gdoi-bench-ks-'));
     const conf = join(dir, 'ks.conf');
     writeFileSync(conf, ksConfig(o));
     const port = o.port ?? await freeUdpPort(o.address);
     const control = join(dir, 'ks.sock');
-    const argv = [...pin(o.cpu), process.execPath, ...(o.nodeArgs ?? []), join(ROOT, 'bin/gdoi-ks.js'), '--config', conf, '--port', String(port),
+    const probe = o.gcProbe ? ['--expose-gc', '--import', join(ROOT, 'bench/load/gc-probe.mjs')] : [];
+    const argv = [...pin(o.cpu), process.execPath, ...probe, ...(o.nodeArgs ?? []), join(ROOT, 'bin/gdoi-ks.js'), '--config', conf, '--port', String(port),
       '--control', control, '--state-dir', join(dir, 'state'), '--address', o.address ?? '127.0.0.1'];
-    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    const env = o.gcProbe ? { ...process.env, GDOI_GC_PROBE_OUT: join(dir, 'gc-probe.jsonl') } : process.env;
+    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, env });
     const ks = new KsProcess(proc, dir, control, port, o.address ?? '127.0.0.1');
     await ks.waitFor(/KS_STARTED/, 30_000);
     return ks;
@@ -141,6 +147,20 @@ export class KsProcess {
     } finally {
       c.close();
     }
+  }
+
+  /** With gcProbe: a full GC in the KS, then its memory figures (bytes). */
+  async memory(): Promise<{ rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }> {
+    const file = join(this.dir, 'gc-probe.jsonl');
+    const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
+    const before = lines().length;
+    this.proc.kill('SIGUSR2');
+    const until = Date.now() + 30_000;
+    while (lines().length <= before) {
+      if (Date.now() > until || this.exited !== undefined) throw new Error('gdoi-ks did not answer the GC probe (started without gcProbe?)');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return JSON.parse(lines()[before]!);
   }
 
   async stop(): Promise<void> {

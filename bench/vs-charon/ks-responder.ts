@@ -14,7 +14,7 @@ import type { Supervisor, Tracked } from './supervisor.ts';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GROUP_ID = 3333;
 
-function ksConf(group: DhCase): string {
+export function ksConf(group: DhCase): string {
   return `hostname bench-ks
 crypto key generate rsa general-keys label REKEYRSA modulus 2048
 crypto isakmp policy 10

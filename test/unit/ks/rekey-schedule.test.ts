@@ -22,7 +22,7 @@ async function rig(group: KsGroupOpts): Promise<RekeyRig> {
 }
 
 /** Times (s after T0) at which the KS sent PUSHes, one entry per rekey (not per GM). */
-function pushTimes(r: RekeyRig, sentAt: Map<number, number>): number[] {
+function pushTimes(sentAt: Map<number, number>): number[] {
   return [...new Set([...sentAt.values()])].sort((a, b) => a - b);
 }
 
@@ -54,7 +54,7 @@ describe('KS rekey schedule (ManualClock, in-process KS and 3 GMs)', () => {
     expect(activeSpis(r)).toEqual([[first.spi], [first.spi], [first.spi]]);
 
     await r.advance(1);
-    expect(pushTimes(r, pushes)).toEqual([3300]);
+    expect(pushTimes(pushes)).toEqual([3300]);
     expect(pushes.size).toBe(3);                               // one copy per GM (unicast)
     const fresh = newestKsTek(r);
     expect(fresh.spi).not.toBe(first.spi);
@@ -68,7 +68,7 @@ describe('KS rekey schedule (ManualClock, in-process KS and 3 GMs)', () => {
     // The next rekey comes one (lifetime - lead) after the new TEK was made.
     expect(r.ks.ks.wheel.when('rekey:7001')).toBe(fresh.expiresAt - lead * S);
     await r.advanceTo(T0 + 2 * 3300 * S);
-    expect(pushTimes(r, pushes)).toEqual([3300, 6600]);
+    expect(pushTimes(pushes)).toEqual([3300, 6600]);
     for (const g of r.gms) expect(acceptedSeqs(g.lines)).toEqual([1, 2]);
     expect(activeSpis(r)[0]).toEqual([newestKsTek(r).spi]);
   });
@@ -94,7 +94,7 @@ describe('KS rekey schedule (ManualClock, in-process KS and 3 GMs)', () => {
     }
     // KEK rekeys every (lifetime - lead) = 1080 s; the TEK rekey at 3300 s goes under the newest KEK.
     await r.advanceTo(T0 + 3300 * S);
-    expect(pushTimes(r, pushes)).toEqual([1080, 2160, 3240, 3300]);
+    expect(pushTimes(pushes)).toEqual([1080, 2160, 3240, 3300]);
     const last = r.net.ofExchange(ExchangeType.GROUPKEY_PUSH).at(-1)!;
     expect(last.data.subarray(0, 16).equals(r.group().policy.kek!.spi)).toBe(true);
     for (const g of r.gms) {
@@ -109,7 +109,7 @@ describe('KS rekey schedule (ManualClock, in-process KS and 3 GMs)', () => {
     const pushes = watchPushes(r);
     const kek0 = r.group().policy.kek!;
     await r.advanceTo(T0 + 1080 * S);
-    expect(pushTimes(r, pushes)).toEqual([540, 1080]);
+    expect(pushTimes(pushes)).toEqual([540, 1080]);
     expect(pushes.size).toBe(6);
     const tek = newestKsTek(r);
     expect((tek.createdAt - T0) / S).toBe(1080);
@@ -128,7 +128,7 @@ describe('KS rekey schedule (ManualClock, in-process KS and 3 GMs)', () => {
     await r.advanceTo(T0 + 7200 * S - 1);
     expect(pushes.size).toBe(0);
     await r.advanceTo(T0 + 4 * 7200 * S);
-    expect(pushTimes(r, pushes)).toEqual([7200, 14400, 21600, 28800]);
+    expect(pushTimes(pushes)).toEqual([7200, 14400, 21600, 28800]);
     for (const g of r.gms) {
       expect(acceptedSeqs(g.lines)).toEqual([1, 2, 3, 4]);
       expect(g.reg.sas.activeTeks().map((t) => t.spi)).toEqual([newestKsTek(r).spi]);
