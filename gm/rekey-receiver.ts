@@ -24,7 +24,15 @@ function verifyKeyOf(kek: KekPolicy): KeyObject {
 }
 
 export class RekeyReceiver {
+  /** The last rekey each group accepted, to tell a KS retransmission from a forgery. */
+  private readonly lastAccepted = new WeakMap<Registration, { bytes: Buffer; seq: number; kek: KekPolicy }>();
+
   constructor(private readonly gm: GroupMember) {}
+
+  private sendAck(r: Registration, kek: KekPolicy, seq: number, d: Datagram): void {
+    this.gm.transport?.send(buildAck(kek, seq, this.gm.opts.localAddress), d.address, d.port);
+    r.counters.acksSent++;
+  }
 
   private reject(r: Registration | undefined, from: string, reason: string): void {
     const group = r?.name ?? this.gm.registrations.map((x) => x.name).join(',');
@@ -40,6 +48,13 @@ export class RekeyReceiver {
     // Shorter than its header's Length: cut in transit (or on purpose); nothing to decrypt.
     if (d.data.readUInt32BE(24) > d.data.length) return this.reject(r, d.address, 'truncated message');
     const kek = r.sas.kekBySpi(spi)!;
+    const last = this.lastAccepted.get(r);
+    if (last && last.bytes.equals(d.data)) {
+      // A retransmission of the rekey we accepted: our ack was lost, so acknowledge again
+      // (RFC 8263 §4: the KS drops duplicate acks). It is still a replay, and counted as one.
+      if (last.kek.ackRequested) this.sendAck(r, last.kek, last.seq, d);
+      return this.reject(r, d.address, `replayed seq # ${last.seq}`);
+    }
     let push;
     try {
       push = openPush(d.data, (s) => r.sas.kekBySpi(s), verifyKeyOf(kek));
@@ -67,10 +82,8 @@ export class RekeyReceiver {
     r.counters.lastRekeyAt = now;
     r.counters.lastRekeyFrom = d.address;
     this.gm.opts.log.emit(Msg.GM_RECV_REKEY({ group: r.name, ks: d.address, gm: this.gm.opts.localAddress, seq: push.seq }));
-    if (kek.ackRequested) {
-      this.gm.transport?.send(buildAck(kek, push.seq, this.gm.opts.localAddress), d.address, d.port);
-      r.counters.acksSent++;
-    }
+    this.lastAccepted.set(r, { bytes: Buffer.from(d.data), seq: push.seq, kek });
+    if (kek.ackRequested) this.sendAck(r, kek, push.seq, d);
     if (push.ctrl) this.applyCtrl(r, push.ctrl.attributes, now);
     else r.scheduleReRegister();
   }

@@ -51,10 +51,18 @@ export function sealMessage(
   h: { icookie: Buffer; rcookie: Buffer; exchange: number; messageId: number; flags?: number },
   payloads: Payload[],
 ): { bytes: Buffer; nextIv: Buffer } {
-  const body = encodePayloads(payloads);
+  return sealEncoded(cipher, key, iv, h, payloads[0]?.type ?? 0, encodePayloads(payloads));
+}
+
+/** sealMessage for a payload chain already encoded (`firstType` = type of its first payload). */
+export function sealEncoded(
+  cipher: CipherName, key: Buffer, iv: Buffer,
+  h: { icookie: Buffer; rcookie: Buffer; exchange: number; messageId: number; flags?: number },
+  firstType: number, body: Buffer,
+): { bytes: Buffer; nextIv: Buffer } {
   const ct = encryptCbc(cipher, key, iv, body);
   const header: IsakmpHeader = {
-    icookie: h.icookie, rcookie: h.rcookie, nextPayload: payloads[0]?.type ?? 0, version: ISAKMP_VERSION,
+    icookie: h.icookie, rcookie: h.rcookie, nextPayload: firstType, version: ISAKMP_VERSION,
     exchange: h.exchange, flags: (h.flags ?? 0) | Flag.E, messageId: h.messageId, length: HEADER_LENGTH + ct.length,
   };
   return { bytes: Buffer.concat([encodeHeader(header), ct]), nextIv: lastBlock(ct, cipherInfo(cipher).blockSize) };
@@ -75,6 +83,10 @@ export function openMessage(cipher: CipherName, key: Buffer, iv: Buffer, bytes: 
 /** Seals a phase-2 message under the SA (keys SKEYID_e-derived). */
 export function sealUnder(sa: Phase1Sa, iv: Buffer, exchange: number, messageId: number, payloads: Payload[]) {
   return sealMessage(sa.proposal.cipher, sa.keys.encKey, iv, { icookie: sa.icookie, rcookie: sa.rcookie, exchange, messageId }, payloads);
+}
+/** sealUnder for an already encoded payload chain. */
+export function sealEncodedUnder(sa: Phase1Sa, iv: Buffer, exchange: number, messageId: number, firstType: number, body: Buffer) {
+  return sealEncoded(sa.proposal.cipher, sa.keys.encKey, iv, { icookie: sa.icookie, rcookie: sa.rcookie, exchange, messageId }, firstType, body);
 }
 export function openUnder(sa: Phase1Sa, iv: Buffer, bytes: Buffer) {
   return openMessage(sa.proposal.cipher, sa.keys.encKey, iv, bytes);

@@ -31,6 +31,8 @@ export class MemoryNetwork {
   readonly sent: SentDatagram[] = [];
   /** Addresses whose host is down: nothing to or from them is delivered. */
   readonly down = new Set<string>();
+  /** Datagrams for which this returns true are lost in transit (recorded as sent, never delivered). */
+  lose?: (d: SentDatagram) => boolean;
   private readonly unicast = new Map<string, MemoryTransport>();
   /** group:port -> endpoints that joined (each bound for one member host). */
   private readonly groups = new Map<string, Set<MemoryTransport>>();
@@ -70,7 +72,7 @@ export class MemoryNetwork {
   }
 
   private targets(d: SentDatagram): MemoryTransport[] {
-    if (this.down.has(d.from)) return [];
+    if (this.down.has(d.from) || this.lose?.(d)) return [];
     const group = this.groups.get(`${d.to}:${d.port}`);
     const list = group ? [...group] : [this.unicast.get(`${d.to}:${d.port}`)].filter((t): t is MemoryTransport => !!t);
     return list.filter((t) => !t.closed && !this.down.has(t.address));

@@ -55,6 +55,20 @@ describe('unicast rekey acks and retransmits', () => {
     expect(pushesTo(r, GM3)).toBe(4);                               // no more after N retransmits
   });
 
+  it('a GM whose ack was lost acknowledges the retransmission again, so it is not counted missing', async () => {
+    const r = await rig({ retransmit: [5, 2] });
+    let lost = 0;
+    r.net.lose = (d) => d.from === GM3 && d.data[18] === ExchangeType.GROUPKEY_PUSH_ACK && lost++ === 0;
+    const seq = await operatorRekey(r);
+    expect(acksFrom(r, GM3)).toBe(1);                               // sent, but lost on the way
+    expect(r.ks.rekeyer.pendingFor(7001)!.waiting).toEqual(new Set([GM3]));
+    await r.advance(5 * S);                                         // KS retransmits the same bytes
+    expect(pushesTo(r, GM3)).toBe(2);
+    expect(acksFrom(r, GM3)).toBe(2);                               // GM re-acks the duplicate
+    expect(r.ks.rekeyer.pendingFor(7001)).toBeUndefined();
+    expect(r.group().members.get(GM3)).toMatchObject({ acksReceived: 1, acksMissed: 0, lastAckedSeq: seq });
+  });
+
   it('stops retransmitting as soon as the late GM acks a retransmit', async () => {
     const r = await rig({ retransmit: [5, 3] });
     r.net.down.add(GM3);
