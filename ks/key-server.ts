@@ -171,11 +171,20 @@ export class KeyServer {
     const sa = compactSa(established);
     const key = saKey(sa.icookie, sa.rcookie);
     this.sas.set(key, sa);
-    this.wheel.set(`sa:${key}`, sa.expiresAt, () => this.sas.delete(key));
+    this.expireSa(key, sa.expiresAt);
     // Keep the finished exchange briefly so a retransmitted msg 5 gets msg 6 again, then free it.
     const initial = `i:${ex.icookie.toString('hex')}:${ex.peerAddress}`;
     this.wheel.set(`ho:${initial}`, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => this.dropHalfOpen(initial, ex));
     if (this.opts.keyLogFile) appendKeyLog(this.opts.keyLogFile, ex.keyLogEntry());
+  }
+
+  /**
+   * The SA's expiry timer lives as long as the SA (a day), so its closure is made here: one
+   * created in onEstablished would share that function's scope and keep the finished
+   * MainModeResponder (DH state, messages) alive with it (V8 closures share their context).
+   */
+  private expireSa(key: string, at: number): void {
+    this.wheel.set(`sa:${key}`, at, () => this.sas.delete(key));
   }
 
   // ---- GROUPKEY-PULL -------------------------------------------------------------------------

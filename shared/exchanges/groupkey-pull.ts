@@ -11,15 +11,15 @@
 // HASH(3) = prf(SKEYID_a, M-ID | Ni_b | Nr_b)    HASH(4) = prf(SKEYID_a, M-ID | Ni_b | Nr_b | SEQ | KD)
 // where the unsubscripted parts are whole payloads (generic headers included) as sent.
 import { prf } from '../crypto/hash.ts';
-import { encodePayloads } from '../wire/message.ts';
+import { encodePayload, encodePayloads } from '../wire/message.ts';
 import type { DecodedChain, IdData, IdPayload, KdPayload, Payload, SaGdoiPayload } from '../wire/types.ts';
 import { ExchangeType, NotifyType } from '../wire/registry.ts';
 import { first, indexOfType } from '../wire/pick.ts';
-import { Phase2IvChain, openUnder, sealUnder, type Phase1Sa } from './phase1-sa.ts';
+import { Phase2IvChain, openUnder, sealEncodedUnder, sealUnder, type Phase1Sa } from './phase1-sa.ts';
 import { cipherInfo } from '../crypto/cipher.ts';
 import { notifyPayload, protectedInformational } from './informational.ts';
 import { policyToKd, policyToSa } from '../policy/sa-kd.ts';
-import type { GroupPolicy } from '../policy/group-policy.ts';
+import { remainingSec, type GroupPolicy } from '../policy/group-policy.ts';
 import type { Clock, Random } from '../time/clock.ts';
 import { AuthError, GdoiError, StateError, VerifyError } from '../errors.ts';
 
@@ -65,6 +65,15 @@ abstract class PullBase {
     this.lastSent = out.bytes;
     return out.bytes;
   }
+  /** Seals HASH followed by `tail`, a chain already encoded for the hash (first payload type
+   *  `tailType`): the bytes the hash covers are encoded once, not again for the message. */
+  protected sealHashed(hash: Buffer, tailType: number, tail: Buffer): Buffer {
+    const body = Buffer.concat([encodePayload({ type: 8, data: hash }, tailType), tail]);
+    const out = sealEncodedUnder(this.sa, this.iv, ExchangeType.GROUPKEY_PULL, this.messageId, 8, body);
+    this.iv = out.nextIv;
+    this.lastSent = out.bytes;
+    return out.bytes;
+  }
   protected open(bytes: Buffer): DecodedChain {
     const out = openUnder(this.sa, this.iv, bytes);
     if (out.header.messageId !== this.messageId || out.header.exchange !== ExchangeType.GROUPKEY_PULL) throw new VerifyError('BAD_MESSAGE_ID', 'not this exchange');
@@ -102,7 +111,7 @@ export class GroupkeyPullInitiator extends PullBase {
     const id: IdPayload = { type: 5, idType: this.groupId.idType, data: this.groupId.data, protocol: 0, port: 0 };
     const body = encodePayloads([{ type: 10, data: this.niB }, id]);
     this.state = 'WAIT_2';
-    return this.seal([{ type: 8, data: pullHash(this.sa, this.messageId, body) }, { type: 10, data: this.niB }, id]);
+    return this.sealHashed(pullHash(this.sa, this.messageId, body), 10, body);
   }
 
   process(bytes: Buffer): PullStep {
@@ -198,20 +207,33 @@ export class GroupkeyPullResponder extends PullBase {
     this.policy = found.policy;
     this.niB = ni.data;
     this.nrB = this.random.bytes(NONCE_LEN);
-    const sa = policyToSa(this.policy, this.clock.now());
-    const body = encodePayloads([{ type: 10, data: this.nrB }, sa]);
+    const body = Buffer.concat([encodePayload({ type: 10, data: this.nrB }, 1), encodedSa(this.policy, this.clock.now())]);
     this.state = 'WAIT_3';
-    return { reply: this.seal([{ type: 8, data: pullHash(this.sa, this.messageId, this.niB, body) }, { type: 10, data: this.nrB }, sa]) };
+    return { reply: this.sealHashed(pullHash(this.sa, this.messageId, this.niB, body), 10, body) };
   }
 
   private onMessage3(chain: DecodedChain): PullStep {
     const m = hashed(chain);
     checkHash(m.hash, pullHash(this.sa, this.messageId, this.niB, this.nrB, m.covered));
     const p = this.policy!;
-    const tail: Payload[] = [{ type: 18, seq: p.seq }, policyToKd(p)];
-    const body = encodePayloads(tail);
+    const body = encodePayloads([{ type: 18, seq: p.seq }, policyToKd(p)]);
     this.state = 'DONE';
     this.registered = p;
-    return { reply: this.seal([{ type: 8, data: pullHash(this.sa, this.messageId, this.niB, this.nrB, body) }, ...tail]) };
+    return { reply: this.sealHashed(pullHash(this.sa, this.messageId, this.niB, this.nrB, body), 18, body) };
   }
+}
+
+/**
+ * The SA payload of message 2 (generic header included, last in its chain), encoded once per
+ * policy and lifetime second: GMs registering in the same second get identical bytes. Keyed by
+ * the policy object, which the KS replaces on every change (ks-group.ts, rekey.ts), never mutates.
+ */
+const saCache = new WeakMap<GroupPolicy, { lifetimes: string; bytes: Buffer }>();
+function encodedSa(policy: GroupPolicy, now: number): Buffer {
+  const lifetimes = [policy.kek, ...policy.teks].map((k) => (k ? remainingSec(k.expiresAt, now) : -1)).join(',');
+  const hit = saCache.get(policy);
+  if (hit && hit.lifetimes === lifetimes) return hit.bytes;
+  const bytes = encodePayload(policyToSa(policy, now), 0);
+  saCache.set(policy, { lifetimes, bytes });
+  return bytes;
 }

@@ -157,6 +157,7 @@ abstract class MainModeBase {
   protected deriveKeys(peerKe: Buffer): void {
     const a = this.agreed!;
     const gxy = this.dh!.computeSecret(peerKe);
+    this.dh = undefined;   // the private key is not needed again; let its native memory go
     const psk = a.auth === 'psk' ? this.cfg.credentials.psk(this.peerAddress) : undefined;
     if (a.auth === 'psk' && !psk) throw new AuthError('NO_PSK', `no pre-shared key for peer ${this.peerAddress}`);
     this.keys = derivePhase1Keys({ hash: a.hash, auth: a.auth, psk, ni: this.ni, nr: this.nr, gxy, icookie: this.icookie, rcookie: this.rcookie, cipher: a.cipher });
