@@ -81,12 +81,14 @@ async function registrations(group: number, ceiling: CeilingFigure): Promise<Gro
   }
 }
 
-interface MemorySample { rss: number; live: number }
+interface MemorySample { rss: number; live: number; heapTotal: number; external: number }
 interface MemoryResult {
-  members: number; start: MemorySample; members1: MemorySample; members2: MemorySample;
-  /** Members only (phase-1 SA deleted after registration): RSS delta / members, and live heap delta / members. */
+  members: number; start: MemorySample; first: MemorySample; second: MemorySample; withSa: MemorySample;
+  /** Members only (phase-1 SA deleted after registration), RSS and live heap, per member, from 1x to 2x members. */
   bytesPerMember: number; liveBytesPerMember: number;
-  /** Members that keep their phase-1 SA (the IOS default until the SA expires). */
+  /** The same for the first batch: includes the process growing to hold a burst of exchanges in flight. */
+  firstBatchBytesPerMember: number;
+  /** Members that keep their phase-1 SA (the IOS default until the SA expires), from 2x to 3x members. */
   bytesPerMemberWithSa: number; liveBytesPerMemberWithSa: number;
   settleMs: number; registerRate: number; failures: number;
 }
@@ -94,33 +96,41 @@ interface MemoryResult {
 /** After a full GC in the KS: RSS from /proc and the live heap (V8 heap used + external memory). */
 async function sample(ks: KsProcess): Promise<MemorySample> {
   const m = await ks.memory();
-  return { rss: readRss(ks.pid), live: m.heapUsed + m.external };
+  return { rss: readRss(ks.pid), live: m.heapUsed + m.external, heapTotal: m.heapTotal, external: m.external };
 }
 
-/** KS memory for N members: members only (phase-1 SA deleted after PULL), then with their SAs kept. */
+/**
+ * KS memory per member, marginal: RSS and live heap at N members and at 2N members (phase-1 SA
+ * deleted after PULL, so only members stay), then at 3N with the phase-1 SAs kept. The first N
+ * also pays for the process growing to hold a burst of N registrations in flight; RSS never
+ * shrinks back (freed memory stays in the allocator), so that batch is reported apart.
+ */
 async function memory(): Promise<MemoryResult> {
   const ks = track(await KsProcess.start({ dhGroup: 19, psk: PSK, groupId: GROUP_ID, cpu: KS_CPU, gcProbe: true }));
+  const batch = async (base: string, extra: string[]) => {
+    const s = await loadRun(ks, ['--count', String(MEMBERS), '--base', base, '--group', '19', '--concurrency', '64', ...extra]);
+    await sleep(SETTLE_MS);
+    return s;
+  };
   try {
-    // Exercise every code path first without leaving members or SAs behind, so that the
-    // "before" figure already holds the warm process (JIT code, heap grown to working size).
-    await loadRun(ks, ['--count', '2000', '--base', '127.13.0.1', '--group', '19', '--phase1-only']);
-    await sleep(SETTLE_MS);
+    await batch('127.13.0.1', ['--phase1-only']);   // warm-up burst: JIT, heap, no members left
     const start = await sample(ks);
-    const a = await loadRun(ks, ['--count', String(MEMBERS), '--base', '127.14.0.1', '--group', '19', '--delete-after', '--concurrency', '64']);
-    await sleep(SETTLE_MS);
-    const members1 = await sample(ks);
-    const b = await loadRun(ks, ['--count', String(MEMBERS), '--base', '127.64.0.1', '--group', '19', '--concurrency', '64']);
-    await sleep(SETTLE_MS);
-    const members2 = await sample(ks);
+    const a = await batch('127.14.0.1', ['--delete-after']);
+    const first = await sample(ks);
+    const b = await batch('127.64.0.1', ['--delete-after']);
+    const second = await sample(ks);
+    const c = await batch('127.96.0.1', []);
+    const withSa = await sample(ks);
     const total = /Total group members registered to this box: (\d+)/.exec(await ks.command('show crypto gdoi ks'))?.[1];
-    if (Number(total) !== a.completed + b.completed) throw new Error(`KS reports ${total} members, expected ${a.completed + b.completed}`);
+    if (Number(total) !== a.completed + b.completed + c.completed) throw new Error(`KS reports ${total} members, expected ${a.completed + b.completed + c.completed}`);
     return {
-      members: MEMBERS, start, members1, members2,
-      bytesPerMember: Math.round((members1.rss - start.rss) / a.completed),
-      liveBytesPerMember: Math.round((members1.live - start.live) / a.completed),
-      bytesPerMemberWithSa: Math.round((members2.rss - members1.rss) / b.completed),
-      liveBytesPerMemberWithSa: Math.round((members2.live - members1.live) / b.completed),
-      settleMs: SETTLE_MS, registerRate: a.rate, failures: a.failed + b.failed,
+      members: MEMBERS, start, first, second, withSa,
+      bytesPerMember: Math.round((second.rss - first.rss) / b.completed),
+      liveBytesPerMember: Math.round((second.live - first.live) / b.completed),
+      firstBatchBytesPerMember: Math.round((first.rss - start.rss) / a.completed),
+      bytesPerMemberWithSa: Math.round((withSa.rss - second.rss) / c.completed),
+      liveBytesPerMemberWithSa: Math.round((withSa.live - second.live) / c.completed),
+      settleMs: SETTLE_MS, registerRate: b.rate, failures: a.failed + b.failed + c.failed,
     };
   } finally {
     await untrack(ks);
@@ -166,13 +176,15 @@ async function main(): Promise<void> {
   }
   if (mem) {
     put('memory_members', mem.members, 'members');
-    put('memory_bytes_per_member', mem.bytesPerMember, 'B (RSS delta after GC / members; phase-1 SA deleted after registration)');
+    put('memory_bytes_per_member', mem.bytesPerMember, `B (RSS after GC, from ${mem.members} to ${2 * mem.members} members, per member; phase-1 SA deleted after registration)`);
+    put('memory_first_batch_bytes_per_member', mem.firstBatchBytesPerMember, `B (RSS after GC, from 0 to ${mem.members} members, per member: includes growing for the burst)`);
     put('memory_live_bytes_per_member', mem.liveBytesPerMember, 'B (V8 heap used + external delta after GC / members; phase-1 SA deleted)');
     put('memory_bytes_per_member_with_phase1_sa', mem.bytesPerMemberWithSa, 'B (RSS delta after GC / members; phase-1 SA kept)');
     put('memory_live_bytes_per_member_with_phase1_sa', mem.liveBytesPerMemberWithSa, 'B (live heap delta / members; phase-1 SA kept)');
     put('memory_rss_start', Math.round(mem.start.rss / 1024), 'KiB');
-    put('memory_rss_members', Math.round(mem.members1.rss / 1024), 'KiB');
-    put('memory_rss_members_and_sas', Math.round(mem.members2.rss / 1024), 'KiB');
+    put('memory_rss_1x_members', Math.round(mem.first.rss / 1024), 'KiB');
+    put('memory_rss_2x_members', Math.round(mem.second.rss / 1024), 'KiB');
+    put('memory_rss_3x_members_last_with_sas', Math.round(mem.withSa.rss / 1024), 'KiB');
   }
   const g14 = results.find((r) => r.group === 14)!;
   const result = {
@@ -187,7 +199,7 @@ async function main(): Promise<void> {
       generator: `gdoi-load, one process, one socket per GM address, DH key pair reused for ${DH_REUSE} GMs (the KS makes a fresh one per registration)`,
       rate: 'completed registrations / (first start to last completion); median of the runs; latency = main mode msg 1 sent to GROUPKEY-PULL msg 4 received',
       ceiling: 'bench/load/crypto-ceiling.ts on the KS core: generateDh(group) + computeSecret, best of 10 rounds of 150 ms (per second) and over all rounds (per CPU-second)',
-      memory: mem ? `fresh KS (group 19) with bench/load/gc-probe.mjs preloaded: 2,000 phase-1-only exchanges (warm-up, no members), ${mem.settleMs / 1000} s settle, full GC, sample; ${mem.members} registrations with --delete-after (ISAKMP DELETE after PULL: members only), settle, GC, sample; ${mem.members} more without delete (members + phase-1 SAs), settle, GC, sample. RSS from /proc/PID/status VmRSS, live = process.memoryUsage() heapUsed + external` : 'skipped',
+      memory: mem ? `fresh KS (group 19) with bench/load/gc-probe.mjs preloaded: ${mem.members} phase-1-only exchanges (warm-up burst, no members left), ${mem.settleMs / 1000} s settle, full GC, sample; then three batches of ${mem.members} registrations, each followed by settle, GC, sample: two with --delete-after (ISAKMP DELETE after PULL: members only; per-member figures from the second batch, the first also pays for growing to hold a burst), one without (members + phase-1 SAs). RSS from /proc/PID/status VmRSS, live = process.memoryUsage() heapUsed + external` : 'skipped',
       runsDetail: Object.fromEntries(results.map((r) => [`group${r.group}`, r.runs.map((s) => ({ rate: s.rate, ksPerCpuSecond: s.ks?.perCpuSecond, ksCpuShare: s.ks?.cpuShare, generatorCpuShare: s.generator.cpuShare, p50: s.latencyMs.p50, p99: s.latencyMs.p99, failed: s.failed, retransmits: s.retransmits }))])),
     },
     metrics,
@@ -210,9 +222,9 @@ async function main(): Promise<void> {
   if (mem) {
     const mib = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
     lines.push(`KS memory per member (${mem.members} members, after a full GC; target <= 2048 B):`,
-      `  phase-1 SA deleted: ${mem.bytesPerMember} B RSS, ${mem.liveBytesPerMember} B live heap`,
+      `  phase-1 SA deleted: ${mem.bytesPerMember} B RSS, ${mem.liveBytesPerMember} B live heap (${mem.members} -> ${2 * mem.members} members; first ${mem.members}: ${mem.firstBatchBytesPerMember} B RSS)`,
       `  phase-1 SA kept:    ${mem.bytesPerMemberWithSa} B RSS, ${mem.liveBytesPerMemberWithSa} B live heap`,
-      `  RSS ${mib(mem.start.rss)} -> ${mib(mem.members1.rss)} -> ${mib(mem.members2.rss)}; live ${mib(mem.start.live)} -> ${mib(mem.members1.live)} -> ${mib(mem.members2.live)}`, '');
+      `  RSS ${mib(mem.start.rss)} -> ${mib(mem.first.rss)} -> ${mib(mem.second.rss)} -> ${mib(mem.withSa.rss)}; live ${mib(mem.start.live)} -> ${mib(mem.first.live)} -> ${mib(mem.second.live)} -> ${mib(mem.withSa.live)}`, '');
   }
   lines.push(`ratio target >= 0.5; load average ${load0.map((l) => l.toFixed(1)).join(' ')} at start. Written to bench/results/${QUICK ? 'register-quick' : 'register'}.json`);
   process.stdout.write(`${lines.join('\n')}\n`);

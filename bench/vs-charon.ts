@@ -11,8 +11,8 @@
 //   npm run bench:vs-charon -- --quick         smoke: group 14, one short run, temp result file
 // How it isolates the daemons: bench/vs-charon/netns-run.sh. Needs root (see ensure.ts).
 import { Command } from 'commander';
-import { cpus, release, tmpdir } from 'node:os';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BenchError, ensurePrerequisites } from './vs-charon/ensure.ts';
 import { Supervisor } from './vs-charon/supervisor.ts';
@@ -21,6 +21,7 @@ import { ROOT, startKsResponder } from './vs-charon/ks-responder.ts';
 import { runLoad, type LoadMode, type LoadParams } from './vs-charon/load.ts';
 import { buildResult, caseLabel, figures, table, type Case, type CaseFigures, type RunRecord } from './vs-charon/report.ts';
 import type { DhCase, Responder } from './vs-charon/responder.ts';
+import { formatProfile, summarizeProfile } from './vs-charon/profile.ts';
 
 const RESPONDER_CPU = 0;
 const GENERATOR_CPU = 1;
@@ -39,6 +40,7 @@ interface Options {
   install: boolean;
   keep: boolean;
   ksProfile?: string;
+  charonShortDhExponent: boolean;
 }
 
 function positiveInt(name: string, min: number) {
@@ -63,10 +65,13 @@ function parseArgs(argv: string[]): Options {
     .option('--dh-reuse <n>', 'load generator: one DH key pair per this many peers (spares its core; responders always make fresh keys)', positiveInt('dh-reuse', 1), 16)
     .option('--no-install', 'fail instead of installing strongSwan with apt-get')
     .option('--keep', 'keep the temp dirs (configs, logs)')
-    .option('--ks-profile <dir>', 'run gdoi-ks under node --cpu-prof, profiles written to DIR')
+    .option('--ks-profile <dir>', 'run gdoi-ks under node --cpu-prof (profiles written to DIR, summarized at the end); slows gdoi-ks, so use --out')
+    .option('--charon-short-dh-exponent', 'diagnostic: charon with dh_exponent_ansi_x9_42 = no (not its default); needs --out')
     .exitOverride();
   p.parse(argv, { from: 'user' });
-  const o = p.opts<{ quick?: boolean; out?: string; runs?: number; duration?: number; warmup?: number; groups: string; concurrency: number; addresses?: number; dhReuse: number; install: boolean; keep?: boolean; ksProfile?: string }>();
+  const o = p.opts<{ quick?: boolean; out?: string; runs?: number; duration?: number; warmup?: number; groups: string; concurrency: number; addresses?: number; dhReuse: number; install: boolean; keep?: boolean; ksProfile?: string; charonShortDhExponent?: boolean }>();
+  if (o.ksProfile !== undefined && o.out === undefined && !o.quick) throw new BenchError('--ks-profile slows gdoi-ks down: give --out so the committed result is not overwritten');
+  if (o.charonShortDhExponent && o.out === undefined && !o.quick) throw new BenchError('--charon-short-dh-exponent is a diagnostic: give --out so the committed result (charon defaults) is not overwritten');
   const groups = o.groups.split(',').map((g) => Number(g.trim()));
   for (const g of groups) if (g !== 14 && g !== 19) throw new BenchError(`--groups: only 14 and 19 are benchmarked, got '${o.groups}'`);
   const quick = o.quick ?? false;
@@ -78,6 +83,7 @@ function parseArgs(argv: string[]): Options {
     groups: quick && o.groups === '14,19' ? [14] : (groups as DhCase[]),
     concurrency: o.concurrency, addresses: o.addresses, dhReuse: o.dhReuse, install: o.install, keep: o.keep ?? false,
     ksProfile: o.ksProfile === undefined ? undefined : resolve(o.ksProfile),
+    charonShortDhExponent: o.charonShortDhExponent ?? false,
   };
 }
 
@@ -98,13 +104,14 @@ async function main(argv: string[]): Promise<number> {
   const o = parseArgs(argv);
   ensurePrerequisites(log, { noInstall: !o.install });
   const sup = new Supervisor(o.keep);
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   try {
     const records: RunRecord[] = [];
     const versions: Record<string, string> = {};
     const scratch = sup.tempDir('runs');
     for (const group of o.groups) {
       log(`DH group ${group}: starting charon and gdoi-ks on core ${RESPONDER_CPU}, each in its own network namespace, UDP ${500}`);
-      const charon = await startCharonResponder(sup, group, RESPONDER_CPU);
+      const charon = await startCharonResponder(sup, group, RESPONDER_CPU, { shortDhExponent: o.charonShortDhExponent });
       const ks = await startKsResponder(sup, group, RESPONDER_CPU, o.ksProfile ? { nodeOptions: ['--cpu-prof', '--cpu-prof-dir', o.ksProfile] } : {});
       versions.charon = charon.version;
       versions.ks = ks.version;
@@ -160,7 +167,9 @@ async function main(argv: string[]): Promise<number> {
       },
       responderSetup: `each responder pinned with taskset -c ${RESPONDER_CPU}, alone in a private network + mount namespace, 127.0.0.1 UDP 500; charon: Debian default plugin set (load_modular), 16 threads, block_threshold 100000, file log of IKE lines at level 0; gdoi-ks: one GET VPN group with RSA-2048 rekey key, syslog to a file`,
       window: 'gdoi-load measures its window after the warm-up and reads utime+stime of the responder from /proc/PID/stat at both ends',
+      loadavg: { atStart: loadAtStart, atEnd: loadavg().map((x) => Math.round(x * 100) / 100), note: 'shared machine: other processes ran beside the benchmark; per-CPU-second figures are the headline' },
       ...(o.ksProfile ? { ksProfile: o.ksProfile } : {}),
+      ...(o.charonShortDhExponent ? { charonTuning: 'dh_exponent_ansi_x9_42 = no (diagnostic run, not charon\'s default)' } : {}),
     };
     const res = buildResult(cases, params, new Date());
     const out = o.out ? resolve(o.out) : o.quick ? join(tmpdir(), `vs-charon-quick-${process.pid}.json`) : join(ROOT, 'bench', 'results', 'vs-charon.json');
@@ -172,6 +181,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${table(cases, res)}\n`);
     for (const n of res.notes) process.stdout.write(`note: ${n}\n`);
     process.stdout.write(`\nresult: ${out}\n`);
+    if (o.ksProfile) {
+      // node writes a profile per thread when gdoi-ks exits (SIGTERM at the end of each group):
+      // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread (the
+      // others are tsx's module loader).
+      for (const f of readdirSync(o.ksProfile).filter((x) => /\.\d+\.0\.\d+\.cpuprofile$/.test(x))) {
+        process.stdout.write(`\ngdoi-ks profile ${join(o.ksProfile, f)} (whole process life, all cases of one group):\n${formatProfile(summarizeProfile(join(o.ksProfile, f), 20))}\n`);
+      }
+    }
     return 0;
   } finally {
     await sup.shutdown();

@@ -205,7 +205,12 @@ export class KeyServer {
     const step = ex.process(d.data);
     if (step.reply) this.send(step.reply, d);
     if (step.failure) this.logPullFailure(d.address, ex, step.failure.code);
-    if (was !== 'DONE' && ex.state === 'DONE' && ex.registered) this.onRegistered(sa, ex.registered.groupId, d.address);
+    if (was !== 'DONE' && ex.state === 'DONE' && ex.registered) {
+      // Like a finished main mode: kept only briefly for a retransmitted msg 3 (a burst of
+      // registrations would otherwise hold 30 s of finished exchanges in memory).
+      this.wheel.set(`pull:${pkey}`, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => this.pulls.delete(pkey));
+      this.onRegistered(sa, ex.registered.groupId, d.address);
+    }
   }
 
   private lookupGroup(id: IdPayload, sa: Phase1Sa) {

@@ -18,9 +18,16 @@ export const NETNS_RUN = join(dirname(fileURLToPath(import.meta.url)), 'netns-ru
 const PROPOSAL: Record<DhCase, string> = { 14: 'aes256-sha256-modp2048', 19: 'aes256-sha256-ecp256' };
 const ESTABLISHED = /^(\d+\.\d+) \S+ IKE_SA \S+\[\d+\] established between/;
 
-function strongswanConf(dir: string): string {
+/** Non-default charon settings a run may ask for (the committed result uses none). */
+export interface CharonTuning {
+  /** charon.dh_exponent_ansi_x9_42 = no: MODP private exponents sized to the group's strength
+   *  instead of the ANSI X9.42 size (charon's default, yes). */
+  shortDhExponent?: boolean;
+}
+
+function strongswanConf(dir: string, t: CharonTuning): string {
   return `charon {
-  load_modular = yes
+  load_modular = yes${t.shortDhExponent ? '\n  dh_exponent_ansi_x9_42 = no' : ''}
   plugins {
     include /etc/strongswan.d/charon/*.conf
     vici {
@@ -137,14 +144,14 @@ class CharonResponder implements Responder {
   }
 }
 
-export async function startCharonResponder(sup: Supervisor, group: DhCase, cpu: number): Promise<Responder> {
+export async function startCharonResponder(sup: Supervisor, group: DhCase, cpu: number, tuning: CharonTuning = {}): Promise<Responder> {
   const charon = firstExisting(CHARON_BIN);
   const swanctl = firstExisting(SWANCTL_BIN);
   if (charon === undefined || swanctl === undefined) throw new BenchError('charon or swanctl not installed');
   const dir = sup.tempDir(`charon-g${group}`);
   mkdirSync(join(dir, 'run'));
   const conf = join(dir, 'strongswan.conf');
-  writeFileSync(conf, strongswanConf(dir));
+  writeFileSync(conf, strongswanConf(dir, tuning));
   writeFileSync(join(dir, 'swanctl.conf'), swanctlConf(group), { mode: 0o600 });
   const env = { ...process.env, STRONGSWAN_CONF: conf };
   const proc = sup.spawn(`charon (group ${group})`, NETNS_RUN, [join(dir, 'run'), String(cpu), charon], join(dir, 'stdout.txt'), env);

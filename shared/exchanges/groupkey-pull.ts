@@ -216,18 +216,29 @@ export class GroupkeyPullResponder extends PullBase {
     const m = hashed(chain);
     checkHash(m.hash, pullHash(this.sa, this.messageId, this.niB, this.nrB, m.covered));
     const p = this.policy!;
-    const body = encodePayloads([{ type: 18, seq: p.seq }, policyToKd(p)]);
+    const body = encodedSeqKd(p);
     this.state = 'DONE';
     this.registered = p;
     return { reply: this.sealHashed(pullHash(this.sa, this.messageId, this.niB, this.nrB, body), 18, body) };
   }
 }
 
-/**
- * The SA payload of message 2 (generic header included, last in its chain), encoded once per
- * policy and lifetime second: GMs registering in the same second get identical bytes. Keyed by
- * the policy object, which the KS replaces on every change (ks-group.ts, rekey.ts), never mutates.
+/*
+ * What the KS sends every GM of a group alike is encoded once, not per registration: message
+ * 2's SA payload (generic header included, last in its chain) per policy and lifetime second,
+ * and message 4's SEQ + KD chain per policy. Both caches are keyed by the policy object, which
+ * the KS replaces on every change (ks-group.ts, rekey.ts) and never mutates.
  */
+const seqKdCache = new WeakMap<GroupPolicy, Buffer>();
+function encodedSeqKd(policy: GroupPolicy): Buffer {
+  let bytes = seqKdCache.get(policy);
+  if (bytes === undefined) {
+    bytes = encodePayloads([{ type: 18, seq: policy.seq }, policyToKd(policy)]);
+    seqKdCache.set(policy, bytes);
+  }
+  return bytes;
+}
+
 const saCache = new WeakMap<GroupPolicy, { lifetimes: string; bytes: Buffer }>();
 function encodedSa(policy: GroupPolicy, now: number): Buffer {
   const lifetimes = [policy.kek, ...policy.teks].map((k) => (k ? remainingSec(k.expiresAt, now) : -1)).join(',');

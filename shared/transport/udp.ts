@@ -45,7 +45,9 @@ export class UdpTransport implements Transport {
 
   send(data: Buffer, address: string, port: number): void {
     if (this.closed) return;
-    this.sock.socket.send(data, port, address, () => {});
+    // No completion callback: a send error reaches the 'error' handler above, and a KS sending
+    // 10,000 rekeys saves a deferred callback per datagram.
+    this.sock.socket.send(data, port, address);
   }
   onMessage(handler: (d: Datagram) => void): void { this.handler = handler; }
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
-// The KS encodes GROUPKEY-PULL message 2's SA payload once per policy and lifetime second
-// (groupkey-pull.ts): GMs registering in the same second get the same SA bytes, a second later
-// the remaining lifetimes count down, and a replaced policy (a rekey) is never served stale.
+// The KS encodes GROUPKEY-PULL message 2's SA payload once per policy and lifetime second, and
+// message 4's SEQ + KD once per policy (groupkey-pull.ts): GMs registering in the same second
+// get the same bytes, a second later the remaining lifetimes count down, and a replaced policy
+// (a rekey: new TEK, new SEQ) is never served stale.
 import { describe, expect, it } from 'vitest';
 import { MainModeInitiator, MainModeResponder, type MainModeConfig } from '../../shared/exchanges/main-mode.ts';
 import { GroupkeyPullInitiator, GroupkeyPullResponder } from '../../shared/exchanges/groupkey-pull.ts';
@@ -40,12 +41,14 @@ function register(policy: GroupPolicy, n: number) {
   return { got, sa: pull.result!.sa };
 }
 
-describe('GROUPKEY-PULL message 2 SA reuse', () => {
+describe('GROUPKEY-PULL SA and KD reuse', () => {
   it('serves the same SA within a second, counts lifetimes down after it, and follows a replaced policy', () => {
     const policy = fixturePolicy(clock.now());
     const a = register(policy, 1);
     const b = register(policy, 2);
     expect(b.sa).toEqual(a.sa);
+    expect(b.got.teks[1]!.authKey!.equals(policy.teks[1]!.authKey!)).toBe(true);
+    expect(b.got.kek!.key.equals(policy.kek!.key)).toBe(true);
     expect(a.got.teks.map((t) => t.lifetimeSec)).toEqual([3600, 3600]);
     expect(a.got.kek!.lifetimeSec).toBe(86400);
 
