@@ -176,6 +176,7 @@ export class KeyServer {
     const initial = `i:${ex.icookie.toString('hex')}:${ex.peerAddress}`;
     this.wheel.set(`ho:${initial}`, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => this.dropHalfOpen(initial, ex));
     if (this.opts.keyLogFile) appendKeyLog(this.opts.keyLogFile, ex.keyLogEntry());
+    ex.compact();
   }
 
   /**
@@ -210,6 +211,7 @@ export class KeyServer {
       // registrations would otherwise hold 30 s of finished exchanges in memory).
       this.wheel.set(`pull:${pkey}`, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => this.pulls.delete(pkey));
       this.onRegistered(sa, ex.registered.groupId, d.address);
+      ex.compact();
     }
   }
 

@@ -86,6 +86,19 @@ abstract class MainModeBase {
 
   get done(): boolean { return this.state === 'ESTABLISHED' || this.state === 'FAILED'; }
 
+  /**
+   * Once the SA is made (and any key log written), only what answers a retransmission is
+   * needed: drop nonces, DH values and keys so a lingering finished exchange costs little.
+   */
+  compact(): void {
+    if (this.state !== 'ESTABLISHED') return;
+    const empty = Buffer.alloc(0);
+    this.saiBody = this.ni = this.nr = this.gxi = this.gxr = this.iv = empty;
+    this.keys = undefined;
+    this.dh = undefined;
+    this.peerVids = [];
+  }
+
   /** Entry point for every datagram of this exchange; never throws. */
   process(bytes: Buffer): MainModeStep {
     if (this.lastReceived && bytes.equals(this.lastReceived)) {
