@@ -23,6 +23,10 @@ const program = new Command('gdoi-ks')
   .option('--log-utc', 'timestamps in UTC')
   .addHelpText('after', '\nExample:\n  gdoi-ks --config examples/ks.conf --control /tmp/ks1.sock\n  gdoi --control /tmp/ks1.sock show crypto gdoi ks members');
 
+// Every datagram allocates a few small Buffers; a larger slab means far fewer slab
+// allocations on the registration path (they showed up at ~7% of its CPU with 8 KiB).
+Buffer.poolSize = 64 * 1024;
+
 async function main(): Promise<void> {
   const o = program.parse().opts<{ config: string; port: string; control?: string; stateDir: string; address?: string; gdoiVersion?: string; keyLog?: string; maxHalfOpen: string; maxHalfOpenPerPeer: string; logUtc?: boolean }>();
   const boot = newSyslog(undefined, o.logUtc);

@@ -20,6 +20,9 @@ export class Writer {
   patch16(at: number, v: number): void { this.buf.writeUInt16BE(v, at); }
   patch32(at: number, v: number): void { this.buf.writeUInt32BE(v >>> 0, at); }
   patch8(at: number, v: number): void { this.buf[at] = v; }
-  /** A copy of what was written. */
-  finish(): Buffer { return Buffer.from(this.buf.subarray(0, this.pos)); }
+  /**
+   * What was written, as a view of the writer's own buffer (no copy: encoding is on every
+   * datagram's path). A Writer is single-use; nothing writes to it after finish().
+   */
+  finish(): Buffer { return this.buf.subarray(0, this.pos); }
 }
