@@ -10,9 +10,11 @@
 // batches of 32). A unicast rekey moves 2 datagrams per GM (PUSH out, ack back), so
 // ratio = (2 x GMs / duration) / datagram rate. Target: 10,000 acks in <= 2 s.
 //   npm run bench:rekey               writes bench/results/rekey.json, prints a table
-//   npm run bench:rekey -- --quick    1,000 GMs, one rekey per transport (smoke)
+//   npm run bench:rekey -- --quick    1,000 GMs, one rekey per transport (smoke; result in the temp dir)
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KsProcess, freeUdpPort, haveTaskset } from './load/ks-process.ts';
 import { LoadProcess, type LoadEvent } from './load/child.ts';
 import { runTs, sleep, startTs, stopEverything, stopOnSignals, track, untrack } from './load/procs.ts';
@@ -159,9 +161,10 @@ async function main(): Promise<void> {
     ceiling: { value: udp.rate, unit: 'datagrams/s', how: 'loopback UDP, one sender process (core 1) and one receiver process (core 0), 200-octet datagrams in batches of 32 per event-loop turn, 2 s, best of 3, measured in this run' },
     ratio,
   };
-  const dir = new URL('./results/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(new URL(QUICK ? 'rekey-quick.json' : 'rekey.json', dir), `${JSON.stringify(result, null, 2)}\n`);
+  // A --quick (smoke) run never replaces the committed result: it goes to the temp directory.
+  const out = QUICK ? join(tmpdir(), 'rekey-quick.json') : fileURLToPath(new URL('./results/rekey.json', import.meta.url));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write([
     '',
     `rekey to ${GMS} GMs                     median      runs`,
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
     `unicast, first PUSH in to last ack (GMs)${String(uniGmMs).padStart(5)} ms   ${uni.runs.map((r) => r.gm.spanMs).join(', ')} ms`,
     `multicast, PUSH in to last GM installed ${String(multiMs).padStart(5)} ms   ${multi.runs.map((r) => r.gm.spanMs).join(', ')} ms`,
     `loopback UDP ceiling                   ${udp.rate} datagrams/s; unicast rekey moves ${Math.round((2 * GMS) / (uniMs / 1000))} datagrams/s: ratio ${ratio}`,
-    `written to bench/results/${QUICK ? 'rekey-quick' : 'rekey'}.json`,
+    `written to ${out}`,
     '',
   ].join('\n'));
 }

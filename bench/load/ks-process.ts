@@ -2,7 +2,7 @@
 // UDP port (never 848), optionally pinned to a core with taskset. Stopped by pid.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ControlClient } from '../../shared/control/client.ts';
@@ -87,22 +87,37 @@ export class KsProcess {
   private waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   exited?: number | null;
 
+  private readonly poller: NodeJS.Timeout;
+  private readonly logFd: number;
+  private logAt = 0;
+  private partial = '';
+
+  /**
+   * The KS logs to a file (dir/ks.log), read back every 50 ms: writes to a pipe are synchronous
+   * on Linux and would make the KS wait for this process to be scheduled to read them.
+   */
   private constructor(readonly proc: ChildProcess, readonly dir: string, readonly control: string, readonly port: number, readonly address: string) {
-    let buf = '';
-    const feed = (chunk: Buffer) => {
-      buf += chunk.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
+    this.logFd = openSync(join(dir, 'ks.log'), 'r');
+    this.poller = setInterval(() => this.readLog(), 50);
+    this.poller.unref();
+    proc.on('exit', (code) => { this.exited = code; this.readLog(); clearInterval(this.poller); });
+  }
+
+  private readLog(): void {
+    const chunk = Buffer.alloc(1 << 16);
+    for (;;) {
+      let n = 0;
+      try { n = readSync(this.logFd, chunk, 0, chunk.length, this.logAt); } catch { return; }
+      if (n <= 0) return;
+      this.logAt += n;
+      const lines = (this.partial + chunk.subarray(0, n).toString()).split('\n');
+      this.partial = lines.pop()!;
+      for (const line of lines) {
         // Keep memory flat across 10,000 registrations: only lines someone may wait for.
         if (!/KS_REGS_COMPL|GM_REGS_COMPL/.test(line)) this.lines.push(line);
         this.waiters = this.waiters.filter((w) => (w.re.test(line) ? (w.resolve(line), false) : true));
       }
-    };
-    proc.stdout!.on('data', feed);
-    proc.stderr!.on('data', feed);
-    proc.on('exit', (code) => { this.exited = code; });
+    }
   }
 
   get pid(): number { return this.proc.pid!; }
@@ -121,7 +136,9 @@ export class KsProcess {
     const argv = [...pin(o.cpu), process.execPath, ...probe, ...(o.nodeArgs ?? []), join(ROOT, 'bin/gdoi-ks.js'), '--config', conf, '--port', String(port),
       '--control', control, '--state-dir', join(dir, 'state'), '--address', o.address ?? '127.0.0.1'];
     const env = o.gcProbe ? { ...process.env, GDOI_GC_PROBE_OUT: join(dir, 'gc-probe.jsonl') } : process.env;
-    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, env });
+    const log = openSync(join(dir, 'ks.log'), 'a');
+    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', log, log], cwd: dir, env });
+    closeSync(log);
     const ks = new KsProcess(proc, dir, control, port, o.address ?? '127.0.0.1');
     await ks.waitFor(/KS_STARTED/, 30_000);
     return ks;
@@ -170,6 +187,8 @@ export class KsProcess {
       await Promise.race([done, new Promise((r) => setTimeout(r, 5000))]);
       if (this.exited === undefined) { this.proc.kill('SIGKILL'); await done; }
     }
+    clearInterval(this.poller);
+    try { closeSync(this.logFd); } catch { /* already closed */ }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

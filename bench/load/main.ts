@@ -8,10 +8,10 @@ import { formatSummary } from './stats.ts';
 import type { RekeyReport } from './rekey-listener.ts';
 
 const program = new Command('gdoi-load')
-  .description('Load generator: N simulated GET VPN group members in one process, each with its own 127.x.y.z address and\n'
-    + 'socket, running real IKEv1 main mode (PSK) and real GDOI GROUPKEY-PULL against a key server at a chosen concurrency.\n'
-    + 'One timer structure drives every retransmit. Prints registrations/s, latency percentiles, failures by reason and,\n'
-    + 'with --ks-pid, the key server\'s CPU and memory.')
+  .description('Load generator: N simulated GET VPN group members in one process, each with its own 127.x.y.z address and '
+    + 'socket, running real IKEv1 main mode (PSK) and real GDOI GROUPKEY-PULL against a key server at a chosen concurrency. '
+    + 'One timer structure drives every retransmit. Prints registrations/s, latency percentiles, failures by reason and, '
+    + "with --ks-pid, the key server's CPU and memory.")
   .option('--ks <address>', 'responder address (a gdoi-ks, or any IKEv1 responder with --phase1-only)', DEFAULTS.ks)
   .option('--port <n>', 'responder UDP port (the deployment port)', String(DEFAULTS.port))
   .option('--local-port <n>', 'source port of every simulated GM (default: --port, where unicast rekeys arrive; 0 = any)')
@@ -35,6 +35,7 @@ const program = new Command('gdoi-load')
   .option('--multicast <group>', 'with --stay: also receive multicast rekeys sent to this IPv4 group (one shared socket on the group address)')
   .option('--multicast-iface <address>', 'interface address for the multicast membership', DEFAULTS.multicastIface)
   .option('--dh-reuse <n>', 'use one DH key pair for n GMs to spare this process\'s core (the responder still computes a fresh one per SA)', DEFAULTS.dhReuse)
+  .option('--dh-exponent-bits <n>', 'MODP groups (2, 5, 14-16): use a private exponent of n bits (e.g. 64) to spare this process\'s core; 0 = the crypto library\'s choice. ECP groups ignore it', DEFAULTS.dhExponentBits)
   .option('--non-esp-marker', 'prefix datagrams with 4 zero octets (RFC 3948 non-ESP marker), as charon expects when neither port is 500')
   .option('--retransmit <ms>', 'first retransmit after this long; doubles per try', DEFAULTS.retransmitMs)
   .option('--retries <n>', 'retransmits per message before a GM counts as failed (timeout)', DEFAULTS.retries)

@@ -42,6 +42,8 @@ export interface LoadOptions {
   multicastIface: string;
   /** One DH key pair per this many GMs (1 = fresh per GM). Spares the generator's core; the KS always makes fresh keys. */
   dhReuse: number;
+  /** MODP groups: our private exponent's length in bits (0 = the library's choice). Cheaper for us; the responder's work is unchanged. */
+  dhExponentBits: number;
   /** RFC 3948 non-ESP marker (4 zero octets) on every datagram: charon expects it when neither port is 500. */
   nonEspMarker: boolean;
   /** First retransmit after this many ms; doubled per try. */
@@ -55,7 +57,7 @@ export interface LoadOptions {
 export const DEFAULTS = {
   ks: '127.0.0.1', port: 848, base: '127.10.0.1', count: 100, concurrency: 64, psk: 'getvpn-lab-psk',
   group: '14', encryption: 'aes-256', hash: 'sha256', lifetime: '86400', groupId: '3333', doi: '2', dhReuse: '1',
-  retransmitMs: '1000', retries: '4', multicastIface: '127.0.0.1', warmup: '0', rekeys: '0',
+  retransmitMs: '1000', retries: '4', multicastIface: '127.0.0.1', warmup: '0', rekeys: '0', dhExponentBits: '0',
 } as const;
 
 const CIPHERS: Record<string, CipherName> = {
@@ -79,12 +81,18 @@ function loopback(name: string, text: string): string {
   return text;
 }
 
+function dhExponent(text: string): number {
+  const n = int('dh-exponent-bits', text, 0, 8192);
+  if (n !== 0 && (n < 32 || n % 8 !== 0)) throw new GdoiError('USAGE', '--dh-exponent-bits must be 0 or a multiple of 8 from 32 up');
+  return n;
+}
+
 /** Raw strings as commander hands them over. */
 export interface RawOptions {
   ks?: string; port?: string; localPort?: string; base?: string; addresses?: string; count?: string; duration?: string; warmup?: string;
   concurrency?: string; psk?: string; group?: string; encryption?: string; hash?: string; lifetime?: string; groupId?: string;
   doi?: string; phase1Only?: boolean; deleteAfter?: boolean; stay?: boolean; rekeys?: string; multicast?: string; multicastIface?: string;
-  dhReuse?: string; nonEspMarker?: boolean; retransmit?: string; retries?: string; json?: boolean; progress?: boolean; ksPid?: string;
+  dhReuse?: string; dhExponentBits?: string; nonEspMarker?: boolean; retransmit?: string; retries?: string; json?: boolean; progress?: boolean; ksPid?: string;
 }
 
 export function normalize(r: RawOptions, isTty: boolean): LoadOptions {
@@ -122,6 +130,7 @@ export function normalize(r: RawOptions, isTty: boolean): LoadOptions {
     deleteAfter: r.deleteAfter ?? false, stay, rekeys: int('rekeys', r.rekeys ?? DEFAULTS.rekeys, 0, 1_000_000),
     multicast: r.multicast, multicastIface: loopback('multicast-iface', r.multicastIface ?? DEFAULTS.multicastIface),
     dhReuse: int('dh-reuse', r.dhReuse ?? DEFAULTS.dhReuse, 1, 1_000_000), nonEspMarker: r.nonEspMarker ?? false,
+    dhExponentBits: dhExponent(r.dhExponentBits ?? DEFAULTS.dhExponentBits),
     retransmitMs: int('retransmit', r.retransmit ?? DEFAULTS.retransmitMs, 10, 60_000), retries: int('retries', r.retries ?? DEFAULTS.retries, 0, 20),
     json: r.json ?? false, progress: r.progress === false ? false : isTty,
     ksPid: r.ksPid === undefined ? undefined : int('ks-pid', r.ksPid, 1),

@@ -3,7 +3,8 @@
 // retransmit, and returns the summary. With --stay the registered GMs keep listening for
 // rekeys (rekey-listener.ts) until stop() is called.
 import type { MainModeConfig } from '../../shared/exchanges/main-mode.ts';
-import { generateDh, type DhKeyPair, type DhGroupId } from '../../shared/crypto/dh.ts';
+import { randomBytes } from 'node:crypto';
+import { dhGroup, generateDh, type DhKeyPair, type DhGroupId } from '../../shared/crypto/dh.ts';
 import { OUR_VERSION, defaultFeatureBits } from '../../shared/policy/version.ts';
 import { systemClock, systemRandom } from '../../shared/time/clock.ts';
 import { TimerWheel } from '../../shared/time/timer-wheel.ts';
@@ -137,16 +138,25 @@ export class LoadRun {
         credentials: { psk: () => psk, trustedCas: [], identity: 'address' },
         localAddress: address, doi: this.o.doi, version: OUR_VERSION, features: defaultFeatureBits(OUR_VERSION),
         clock: systemClock, random: systemRandom,
-        dh: this.o.dhReuse > 1 ? (g) => this.sharedDh(g) : undefined,
+        dh: this.o.dhReuse > 1 || this.o.dhExponentBits ? (g) => this.sharedDh(g) : undefined,
       };
       this.mmConfigs.set(address, c);
     }
     return c;
   }
 
-  /** --dh-reuse N: one initiator key pair for N GMs. The responder still does a full keygen + derive. */
+  /**
+   * --dh-reuse N: one initiator key pair for N GMs; --dh-exponent-bits: a short private exponent
+   * for MODP groups. Both only lighten this process: the responder still makes its own key
+   * pair and computes the shared secret with its own full-size exponent.
+   */
   private sharedDh(group: DhGroupId): DhKeyPair {
-    if (!this.dh || this.dh.uses >= this.o.dhReuse || this.dh.pair.group !== group) this.dh = { pair: generateDh(group), uses: 0 };
+    if (!this.dh || this.dh.uses >= this.o.dhReuse || this.dh.pair.group !== group) {
+      const modp = dhGroup(group)?.kind === 'modp';
+      const priv = modp && this.o.dhExponentBits ? randomBytes(this.o.dhExponentBits / 8) : undefined;
+      if (priv) priv[0]! |= 0x80;   // exactly that many bits
+      this.dh = { pair: generateDh(group, priv), uses: 0 };
+    }
     this.dh.uses++;
     return this.dh.pair;
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import type { DeviceConfig, IsakmpPolicy } from '../config/types.ts';
 import { addrInWildcard } from '../config/acl-match.ts';
+import { parseIpv4 } from '../config/ipv4.ts';
 import { loadPemCerts } from '../crypto/certs.ts';
 import type { CipherName } from '../crypto/cipher.ts';
 import type { HashName } from '../crypto/hash.ts';
@@ -34,12 +35,18 @@ export function phase1FromConfig(cfg: DeviceConfig): Phase1Setup {
     if (typeof r === 'string') skipped.push(r); else policies.push(r);
   }
   if (!cfg.isakmpPolicies.length) policies.push(DEFAULT_POLICY);
-  const keys = cfg.isakmpKeys.map((k) => ({ ...k, secret: Buffer.from(k.key, 'utf8') }));
+  // Addresses parsed once here: the KS looks a key up for every registration.
+  const keys = cfg.isakmpKeys.map((k) => ({ ...k, secret: Buffer.from(k.key, 'utf8'), net: parseIpv4(k.address), netmask: parseIpv4(k.mask) }));
   // Most specific match wins, as IOS picks the longest mask.
   const maskBits = (m: string) => m.split('.').reduce((n, o) => n + (Number(o).toString(2).match(/1/g)?.length ?? 0), 0);
   keys.sort((a, b) => maskBits(b.mask) - maskBits(a.mask));
   const credentials: Phase1Credentials = {
-    psk: (peer) => keys.find((k) => addrInWildcard(peer, k.address, invertMask(k.mask)))?.secret,
+    psk: (peer) => {
+      const p = parseIpv4(peer);
+      return keys.find((k) => (p !== undefined && k.net !== undefined && k.netmask !== undefined
+        ? ((p ^ k.net) & k.netmask) === 0
+        : addrInWildcard(peer, k.address, invertMask(k.mask))))?.secret;
+    },
     trustedCas: cfg.pki.trustedCas.map((f) => readFileSync(f, 'utf8')),
     identity: cfg.isakmpIdentity,
   };

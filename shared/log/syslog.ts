@@ -2,6 +2,7 @@
 // The day is space-padded (`Feb  2`). The leading `*` is IOS's "clock not authoritative" mark;
 // we print it by default because the daemons do not run NTP themselves.
 import type { Clock } from '../time/clock.ts';
+import { stdoutLine } from './stdout-lines.ts';
 
 /** RFC 5424 severities as IOS numbers them (IOS puts the number in the message tag). */
 export const Severity = {
@@ -18,7 +19,7 @@ export interface SyslogMessage {
 
 export interface SyslogOptions {
   clock: Clock;
-  /** Where each line goes. Default: stdout. */
+  /** Where each line goes. Default: stdout, written once per event-loop turn (stdout-lines.ts). */
   out?: (line: string) => void;
   /** When set, lines start `host: ` (as with IOS `logging origin-id hostname`). */
   host?: string;
@@ -49,7 +50,7 @@ export class Syslog {
   private readonly out: (line: string) => void;
 
   constructor(private readonly opts: SyslogOptions) {
-    this.out = opts.out ?? ((line) => process.stdout.write(`${line}\n`));
+    this.out = opts.out ?? stdoutLine;
   }
 
   /** Formats, records and writes one line. severity 0..7. */
