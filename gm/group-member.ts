@@ -6,30 +6,17 @@ import { ExchangeType, Flag, HEADER_LENGTH } from '../shared/wire/registry.ts';
 import { first } from '../shared/wire/pick.ts';
 import { openInformational } from '../shared/exchanges/informational.ts';
 import type { MainModeConfig } from '../shared/exchanges/main-mode.ts';
-import type { DeviceConfig } from '../shared/config/types.ts';
-import { phase1FromConfig } from '../shared/daemon/phase1-config.ts';
 import type { Transport, Datagram } from '../shared/transport/udp.ts';
-import type { Clock, Random } from '../shared/time/clock.ts';
 import { TimerWheel } from '../shared/time/timer-wheel.ts';
 import { Msg } from '../shared/log/messages.ts';
-import type { Syslog } from '../shared/log/syslog.ts';
-import { defaultFeatureBits, type GetvpnVersion } from '../shared/policy/version.ts';
 import { Registration } from './registration.ts';
+import { daemonCore, type DaemonCoreOptions } from '../shared/daemon/core.ts';
 import type { KekPolicy } from '../shared/policy/group-policy.ts';
 import { appendKeyLog } from '../shared/daemon/key-log.ts';
 
-export interface GroupMemberOptions {
-  config: DeviceConfig;
-  localAddress: string;
-  port: number;
-  clock: Clock;
-  random: Random;
-  log: Syslog;
-  version: GetvpnVersion;
+export interface GroupMemberOptions extends DaemonCoreOptions {
   /** Phase-1 DOI we propose (2 = GDOI, RFC 6407; 1 lets Wireshark decrypt captures). */
   doi?: 1 | 2;
-  /** Opt-in Wireshark IKEv1 decryption table file (contains secrets). */
-  keyLogFile?: string;
   /** Handler for GROUPKEY-PUSH datagrams (rekey-receiver.ts). */
   onPush?: (d: Datagram) => void;
   /**
@@ -51,13 +38,7 @@ export class GroupMember {
   readonly rekeysRejectedNoGroup: Record<string, number> = {};
 
   constructor(readonly opts: GroupMemberOptions) {
-    this.wheel = new TimerWheel(opts.clock, { onError: (e, key) => opts.log.log('GDOI', 3, 'INTERNAL_ERROR', `timer ${key}: ${(e as Error).message}`) });
-    const p1 = phase1FromConfig(opts.config);
-    for (const s of p1.skipped) opts.log.log('CRYPTO', 4, 'IKMP_POLICY_SKIPPED', s);
-    this.mm = {
-      policies: p1.policies, credentials: p1.credentials, localAddress: opts.localAddress, doi: opts.doi ?? 2,
-      version: opts.version, features: defaultFeatureBits(opts.version), clock: opts.clock, random: opts.random,
-    };
+    ({ wheel: this.wheel, mm: this.mm } = daemonCore(opts, { doi: opts.doi ?? 2 }));
     // Only groups a crypto map applies are started, as applying the map starts registration on IOS.
     const mapped = new Set(opts.config.cryptoMaps.map((m) => m.group));
     for (const g of opts.config.gmGroups) {

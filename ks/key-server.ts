@@ -11,33 +11,20 @@ import { ExchangeType, Flag, HEADER_LENGTH, NotifyType, IdType } from '../shared
 import { numberFromKeyId } from '../shared/wire/id-data.ts';
 import type { IdPayload } from '../shared/wire/types.ts';
 import { aclMatches } from '../shared/config/acl-match.ts';
-import type { DeviceConfig } from '../shared/config/types.ts';
-import { phase1FromConfig } from '../shared/daemon/phase1-config.ts';
 import { logPhase1Failure } from '../shared/daemon/phase1-log.ts';
 import { appendKeyLog } from '../shared/daemon/key-log.ts';
 import type { Transport, Datagram } from '../shared/transport/udp.ts';
-import type { Clock, Random } from '../shared/time/clock.ts';
 import { TimerWheel } from '../shared/time/timer-wheel.ts';
 import { Msg } from '../shared/log/messages.ts';
-import type { Syslog } from '../shared/log/syslog.ts';
-import { defaultFeatureBits, type GetvpnVersion } from '../shared/policy/version.ts';
 import { KsGroup, type Member, type SigningKey } from './ks-group.ts';
 import { compactSa } from './compact-sa.ts';
+import { daemonCore, type DaemonCoreOptions } from '../shared/daemon/core.ts';
 
-export interface KeyServerOptions {
-  config: DeviceConfig;
-  localAddress: string;
-  port: number;
-  clock: Clock;
-  random: Random;
-  log: Syslog;
-  version: GetvpnVersion;
+export interface KeyServerOptions extends DaemonCoreOptions {
   signingKeys: Map<string, SigningKey>;
   /** Half-open (unauthenticated) main modes allowed per peer address and in total. */
   maxHalfOpenPerPeer?: number;
   maxHalfOpen?: number;
-  /** Opt-in Wireshark IKEv1 decryption table file. */
-  keyLogFile?: string;
   /** Let the daemon's handlers see every push/ack datagram (rekey.ts). */
   onAck?: (d: Datagram) => void;
   /** Test hook: makes the responder's DH key pairs (MainModeConfig.dh), e.g. to count DH work. */
@@ -62,13 +49,7 @@ export class KeyServer {
   transport?: Transport;
 
   constructor(readonly opts: KeyServerOptions) {
-    this.wheel = new TimerWheel(opts.clock, { onError: (e, key) => opts.log.log('GDOI', 3, 'INTERNAL_ERROR', `timer ${key}: ${(e as Error).message}`) });
-    const p1 = phase1FromConfig(opts.config);
-    for (const s of p1.skipped) opts.log.log('CRYPTO', 4, 'IKMP_POLICY_SKIPPED', s);
-    this.mm = {
-      policies: p1.policies, credentials: p1.credentials, localAddress: opts.localAddress, doi: 2,
-      version: opts.version, features: defaultFeatureBits(opts.version), clock: opts.clock, random: opts.random, dh: opts.dh,
-    };
+    ({ wheel: this.wheel, mm: this.mm } = daemonCore(opts, { doi: 2, dh: opts.dh }));
     for (const g of opts.config.ksGroups) {
       const keyName = g.local.rekeyAuth?.keyName;
       const key = keyName ? opts.signingKeys.get(keyName) : undefined;
