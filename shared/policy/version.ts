@@ -50,8 +50,8 @@ export function isFeatureName(s: string): s is FeatureName {
 }
 
 /**
- * The first version of this software with each feature; undefined = not implemented by any
- * version, so reported "No" for every device. Versions are only learned from our own VID,
+ * The first version of this software with each feature; undefined = no version has it yet,
+ * so it is reported "No" for every device. Versions are only learned from our own VID,
  * so this table describes our releases, not Cisco's (whose feature versions are unpublished).
  */
 export const FEATURE_MIN_VERSION: Readonly<Record<FeatureName, GetvpnVersion | undefined>> = Object.freeze({

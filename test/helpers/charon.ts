@@ -100,6 +100,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { udpPortFree } from './ike-ports-lock.ts';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -208,16 +209,6 @@ async function freeUdpPort(): Promise<number> {
   });
 }
 
-async function udpPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => {
-      s.close();
-      resolve(false);
-    });
-    s.bind({ port, address: '0.0.0.0', exclusive: true }, () => s.close(() => resolve(true)));
-  });
-}
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {

@@ -4,7 +4,6 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createSocket } from 'node:dgram';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -84,15 +83,5 @@ export async function stopAll(): Promise<void> {
 }
 export function removeDir(dir: string): void { rmSync(dir, { recursive: true, force: true }); }
 
-/** A UDP port free on `address` (bind and release), for tests that run side by side. */
-export async function freeUdpPort(address = '127.0.0.1'): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const ok = await new Promise<boolean>((res) => {
-      const s = createSocket('udp4');
-      s.once('error', () => { s.close(); res(false); });
-      s.bind(port, address, () => s.close(() => res(true)));
-    });
-    if (ok) return port;
-  }
-}
+/** A UDP port free on `address` (the load generator's helper, shared with the benches). */
+export { freeUdpPort } from '../../bench/load/ks-process.ts';
