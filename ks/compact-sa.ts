@@ -5,12 +5,26 @@
 // exact-size allocation of their own brings that down to the SA's real size.
 import type { Phase1Sa } from '../shared/exchanges/phase1-sa.ts';
 
-/** The same SA whose Buffers all live in one fresh, unpooled allocation. */
+const EMPTY = Buffer.alloc(0);
+/** Identical small objects (the agreed proposal, the peer's version) shared by all SAs. */
+const interned = new Map<string, object>();
+function intern<T extends object>(v: T): T {
+  const k = JSON.stringify(v);
+  const have = interned.get(k);
+  if (have) return have as T;
+  if (interned.size < 1024) interned.set(k, v);
+  return v;
+}
+
+/**
+ * The same SA whose Buffers all live in one fresh, unpooled allocation, minus what nothing
+ * reads after phase 1: SKEYID, SKEYID_d (quick mode only) and SKEYID_e (the cipher key is
+ * kept) and the raw Vendor IDs (the version was read from them).
+ */
 export function compactSa(sa: Phase1Sa): Phase1Sa {
   const parts: Buffer[] = [
-    sa.icookie, sa.rcookie, sa.phase1LastBlock, sa.peerId.data,
-    sa.keys.skeyid, sa.keys.skeyidD, sa.keys.skeyidA, sa.keys.skeyidE, sa.keys.encKey,
-    ...sa.peerVendorIds, ...(sa.peerCertDer ? [sa.peerCertDer] : []),
+    sa.icookie, sa.rcookie, sa.phase1LastBlock, sa.peerId.data, sa.keys.skeyidA, sa.keys.encKey,
+    ...(sa.peerCertDer ? [sa.peerCertDer] : []),
   ];
   const store = Buffer.allocUnsafeSlow(parts.reduce((n, b) => n + b.length, 0));
   let at = 0;
@@ -20,13 +34,13 @@ export function compactSa(sa: Phase1Sa): Phase1Sa {
     at += b.length;
     return out;
   };
-  const [icookie, rcookie, lastBlock, idData, skeyid, skeyidD, skeyidA, skeyidE, encKey] = parts.slice(0, 9).map(copy) as Buffer[];
-  const vids = sa.peerVendorIds.map(copy);
+  const [icookie, rcookie, lastBlock, idData, skeyidA, encKey] = parts.slice(0, 6).map(copy) as Buffer[];
   const certDer = sa.peerCertDer ? copy(sa.peerCertDer) : undefined;
   return {
     ...sa, icookie: icookie!, rcookie: rcookie!, phase1LastBlock: lastBlock!,
     peerId: { ...sa.peerId, data: idData! },
-    keys: { ...sa.keys, skeyid: skeyid!, skeyidD: skeyidD!, skeyidA: skeyidA!, skeyidE: skeyidE!, encKey: encKey! },
-    peerVendorIds: vids, peerCertDer: certDer,
+    keys: { skeyid: EMPTY, skeyidD: EMPTY, skeyidA: skeyidA!, skeyidE: EMPTY, encKey: encKey! },
+    proposal: intern(sa.proposal), peerVersion: intern(sa.peerVersion),
+    peerVendorIds: [], peerCertDer: certDer,
   };
 }

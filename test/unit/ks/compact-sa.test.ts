@@ -22,13 +22,26 @@ const sa: Phase1Sa = {
 
 describe('compactSa', () => {
   const c = compactSa(sa);
-  const buffers = (s: Phase1Sa) => [s.icookie, s.rcookie, s.phase1LastBlock, s.peerId.data, ...Object.values(s.keys), ...s.peerVendorIds];
+  // What the KS reads after phase 1: cookies, IV seed, peer id, SKEYID_a (hashes) and the cipher key.
+  const buffers = (s: Phase1Sa) => [s.icookie, s.rcookie, s.phase1LastBlock, s.peerId.data, s.keys.skeyidA, s.keys.encKey];
 
-  it('keeps every value', () => {
+  it('keeps every value that is read after phase 1', () => {
     expect(buffers(c).map((b) => b.toString('hex'))).toEqual(buffers(sa).map((b) => b.toString('hex')));
     expect(c).toMatchObject({ role: 'responder', peerAddress: '127.0.0.9', peerPort: 848, peerFeatures: 3, establishedAt: 1, expiresAt: 2, proposal: sa.proposal });
     expect(c.peerId).toMatchObject({ type: 5, idType: 1, protocol: 17, port: 0 });
     expect(c.peerCertDer).toBeUndefined();
+    expect(c.peerVersion).toEqual(sa.peerVersion);
+  });
+
+  it('drops what nothing reads after phase 1: SKEYID, SKEYID_d, SKEYID_e and the raw vendor IDs', () => {
+    expect([c.keys.skeyid.length, c.keys.skeyidD.length, c.keys.skeyidE.length]).toEqual([0, 0, 0]);
+    expect(c.peerVendorIds).toEqual([]);
+  });
+
+  it('shares one proposal and version object between SAs that agree on them', () => {
+    const other = compactSa({ ...sa, proposal: { ...sa.proposal }, peerVersion: { ...sa.peerVersion } });
+    expect(other.proposal).toBe(c.proposal);
+    expect(other.peerVersion).toBe(c.peerVersion);
   });
 
   it('puts all of them in one exact-size allocation of their own', () => {
