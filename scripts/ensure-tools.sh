@@ -10,6 +10,11 @@ command -v swanctl >/dev/null 2>&1 || need+=(strongswan-swanctl)
 # charon's openssl plugin: ECP groups 19-21 (the base package has only gmp, i.e. MODP groups).
 [ -f /usr/lib/ipsec/plugins/libstrongswan-openssl.so ] || [ -f /usr/libexec/ipsec/plugins/libstrongswan-openssl.so ] || need+=(libstrongswan-standard-plugins)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# Helpers the tests and the vs-charon smoke run call: namespaces/addresses, certificates, pgrep.
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v pgrep >/dev/null 2>&1 || need+=(procps)
+command -v nsenter >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   echo "ensure-tools: installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
