@@ -8,13 +8,14 @@ import type { Phase1Sa } from '../shared/exchanges/phase1-sa.ts';
 const EMPTY = Buffer.alloc(0);
 /** Identical small objects (the agreed proposal, the peer's version) shared by all SAs. */
 const interned = new Map<string, object>();
-function intern<T extends object>(v: T): T {
-  const k = JSON.stringify(v);
+function intern<T extends object>(k: string, v: T): T {
   const have = interned.get(k);
   if (have) return have as T;
   if (interned.size < 1024) interned.set(k, v);
   return v;
 }
+const proposalKey = (p: Phase1Sa['proposal']): string => `p:${p.cipher}/${p.hash}/${p.auth}/${p.group}/${p.lifetime}`;
+const versionKey = (v: Phase1Sa['peerVersion']): string => `v:${v.major}.${v.minor}.${v.mini}`;
 
 /**
  * The same SA whose Buffers all live in one fresh, unpooled allocation, minus what nothing
@@ -40,7 +41,7 @@ export function compactSa(sa: Phase1Sa): Phase1Sa {
     ...sa, icookie: icookie!, rcookie: rcookie!, phase1LastBlock: lastBlock!,
     peerId: { ...sa.peerId, data: idData! },
     keys: { skeyid: EMPTY, skeyidD: EMPTY, skeyidA: skeyidA!, skeyidE: EMPTY, encKey: encKey! },
-    proposal: intern(sa.proposal), peerVersion: intern(sa.peerVersion),
+    proposal: intern(proposalKey(sa.proposal), sa.proposal), peerVersion: intern(versionKey(sa.peerVersion), sa.peerVersion),
     peerVendorIds: [], peerCertDer: certDer,
   };
 }

@@ -28,6 +28,7 @@ import type { DhGroupId } from '../../shared/crypto/dh.ts';
 import { ksConf, GROUP_ID } from './ks-responder.ts';
 import { PSK } from './responder.ts';
 
+Buffer.poolSize = 64 * 1024;   // as gdoi-ks sets it (ks/main.ts)
 const KS = '127.0.0.1';
 const PORT = 500;
 

@@ -26,11 +26,13 @@ export function encryptCbc(c: CipherName, key: Buffer, iv: Buffer, plaintext: Bu
   const padded = Math.max(blockSize, Math.ceil(plaintext.length / blockSize) * blockSize);
   let input = plaintext;
   if (padded !== plaintext.length) {
-    input = Buffer.alloc(padded); // zero-filled
+    // From the Buffer pool (Buffer.alloc above 64 octets is a fresh, zeroed allocation).
+    input = Buffer.allocUnsafe(padded);
     plaintext.copy(input);
+    input.fill(0, plaintext.length);
   }
   const cipher = createCipheriv(c, key, iv).setAutoPadding(false);
-  return Buffer.concat([cipher.update(input), cipher.final()]);
+  return joinFinal(cipher.update(input), cipher.final());
 }
 
 /** Decrypts; the zero padding stays on (the payload chain's lengths tell where data ends). */
@@ -40,7 +42,12 @@ export function decryptCbc(c: CipherName, key: Buffer, iv: Buffer, ciphertext: B
     throw new GdoiError('BAD_CIPHERTEXT', `${c}: ciphertext of ${ciphertext.length} octets is not a non-empty multiple of ${blockSize}`);
   }
   const decipher = createDecipheriv(c, key, iv).setAutoPadding(false);
-  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  return joinFinal(decipher.update(ciphertext), decipher.final());
+}
+
+/** Without padding, whole blocks come out of update() and final() is empty: no copy then. */
+function joinFinal(head: Buffer, tail: Buffer): Buffer {
+  return tail.length === 0 ? head : Buffer.concat([head, tail]);
 }
 
 /** The last cipher block: the IV of the next message in the same exchange (RFC 2409 Appendix B). */

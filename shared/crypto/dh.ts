@@ -1,6 +1,6 @@
 // Diffie-Hellman for IKEv1 phase 1 (and PFS): MODP groups of RFC 2409/3526 and the
 // ECP groups of RFC 5903, with the KE payload encodings IKE expects.
-import { createDiffieHellman, createECDH, getDiffieHellman, randomBytes, type DiffieHellman } from 'node:crypto';
+import { createDiffieHellman, createECDH, getDiffieHellman, randomBytes, type DiffieHellman, type ECDH } from 'node:crypto';
 import { PolicyError, VerifyError } from '../errors.ts';
 
 export type DhGroupId = 2 | 5 | 14 | 15 | 16 | 19 | 20 | 21;
@@ -156,32 +156,53 @@ function isZeroOrOne(b: Buffer): boolean {
   return b[b.length - 1]! <= 1;
 }
 
+/**
+ * A fresh key pair used at once: our public value and the shared secret with `peerPublic`.
+ * The main-mode responder computes g^xy as soon as it makes its KE (message 3 -> 4), so for
+ * ECP groups one ECDH engine per curve serves every exchange (building an engine costs about
+ * a tenth of the whole exchange). Same checks and encodings as generateDh().computeSecret.
+ */
+export function dhExchange(group: DhGroupId, peerPublic: Buffer): { publicValue: Buffer; secret: Buffer } {
+  const def = GROUPS.get(group);
+  if (!def) throw new PolicyError('BAD_GROUP', `unsupported Diffie-Hellman group ${group}`);
+  if (def.kind === 'modp') {
+    const pair = modpKeyPair(def);
+    return { publicValue: pair.publicValue, secret: pair.computeSecret(peerPublic) };
+  }
+  let engine = ecdhEngines.get(def.id);
+  if (!engine) { engine = createECDH(def.openssl); ecdhEngines.set(def.id, engine); }
+  engine.generateKeys();
+  return { publicValue: engine.getPublicKey().subarray(1), secret: ecpSecret(def, engine, peerPublic) };
+}
+
 // ---- ECP ---------------------------------------------------------------------------------
 
 const UNCOMPRESSED = Buffer.from([0x04]);
+const ecdhEngines = new Map<DhGroupId, ECDH>();
+
+function ecpSecret(def: GroupDef, ecdh: ECDH, peerPublic: Buffer): Buffer {
+  if (peerPublic.length !== def.publicLength) {
+    throw new VerifyError('BAD_KE', `group ${def.id}: KE data is ${peerPublic.length} octets, want ${def.publicLength}`);
+  }
+  let secret: Buffer;
+  try {
+    // OpenSSL checks the point lies on the curve and its coordinates are below p.
+    secret = ecdh.computeSecret(Buffer.concat([UNCOMPRESSED, peerPublic]));
+  } catch {
+    throw new VerifyError('BAD_KE', `group ${def.id}: KE data is not a point on the curve`);
+  }
+  return leftPad(secret, def.publicLength / 2); // RFC 5903 §9: the shared secret is x only
+}
 
 function ecpKeyPair(def: GroupDef, privateKey?: Buffer): DhKeyPair {
   const ecdh = createECDH(def.openssl);
   if (privateKey) ecdh.setPrivateKey(privateKey);
   else ecdh.generateKeys();
-  const coordLength = def.publicLength / 2;
   return {
     group: def.id,
     // RFC 5903 §7: KE data is x || y with no point-format octet.
     publicValue: ecdh.getPublicKey().subarray(1),
-    computeSecret(peerPublic: Buffer): Buffer {
-      if (peerPublic.length !== def.publicLength) {
-        throw new VerifyError('BAD_KE', `group ${def.id}: KE data is ${peerPublic.length} octets, want ${def.publicLength}`);
-      }
-      let secret: Buffer;
-      try {
-        // OpenSSL checks the point lies on the curve and its coordinates are below p.
-        secret = ecdh.computeSecret(Buffer.concat([UNCOMPRESSED, peerPublic]));
-      } catch {
-        throw new VerifyError('BAD_KE', `group ${def.id}: KE data is not a point on the curve`);
-      }
-      return leftPad(secret, coordLength); // RFC 5903 §9: the shared secret is x only
-    },
+    computeSecret: (peerPublic: Buffer): Buffer => ecpSecret(def, ecdh, peerPublic),
   };
 }
 

@@ -27,6 +27,9 @@ export interface Phase1Setup { policies: Phase1Proposal[]; credentials: Phase1Cr
 /** IOS's default policy when none is configured (our default: AES-256/SHA-256/PSK/group 14). */
 const DEFAULT_POLICY: Phase1Proposal = { cipher: 'aes-256-cbc', hash: 'sha256', auth: 'psk', group: 14, lifetime: 86400 };
 
+/** Peers whose pre-shared key lookup is remembered (bounded: a flood of addresses only empties it). */
+const PSK_CACHE_MAX = 65_536;
+
 export function phase1FromConfig(cfg: DeviceConfig): Phase1Setup {
   const skipped: string[] = [];
   const policies: Phase1Proposal[] = [];
@@ -40,12 +43,20 @@ export function phase1FromConfig(cfg: DeviceConfig): Phase1Setup {
   // Most specific match wins, as IOS picks the longest mask.
   const maskBits = (m: string) => m.split('.').reduce((n, o) => n + (Number(o).toString(2).match(/1/g)?.length ?? 0), 0);
   keys.sort((a, b) => maskBits(b.mask) - maskBits(a.mask));
+  const pskByPeer = new Map<string, Buffer | null>();
   const credentials: Phase1Credentials = {
     psk: (peer) => {
-      const p = parseIpv4(peer);
-      return keys.find((k) => (p !== undefined && k.net !== undefined && k.netmask !== undefined
-        ? ((p ^ k.net) & k.netmask) === 0
-        : addrInWildcard(peer, k.address, invertMask(k.mask))))?.secret;
+      // One answer per peer address: the lookup runs on every registration, the keys never change.
+      let hit = pskByPeer.get(peer);
+      if (hit === undefined) {
+        const p = parseIpv4(peer);
+        hit = keys.find((k) => (p !== undefined && k.net !== undefined && k.netmask !== undefined
+          ? ((p ^ k.net) & k.netmask) === 0
+          : addrInWildcard(peer, k.address, invertMask(k.mask))))?.secret ?? null;
+        if (pskByPeer.size >= PSK_CACHE_MAX) pskByPeer.clear();
+        pskByPeer.set(peer, hit);
+      }
+      return hit ?? undefined;
     },
     trustedCas: cfg.pki.trustedCas.map((f) => readFileSync(f, 'utf8')),
     identity: cfg.isakmpIdentity,

@@ -9,7 +9,7 @@
 //                                <--   (4)   HDR, KE, Nr [, CERTREQ]
 //   HDR*, IDii, [CERT,] SIG|HASH -->   (5)
 //                                <--   (6)   HDR*, IDir, [CERT,] SIG|HASH
-import { generateDh, type DhKeyPair, type DhGroupId } from '../crypto/dh.ts';
+import { dhExchange, generateDh, type DhKeyPair, type DhGroupId } from '../crypto/dh.ts';
 import { derivePhase1Keys, authHash, phase1Iv, type Phase1Keys } from '../crypto/ike-keys.ts';
 import { cipherInfo } from '../crypto/cipher.ts';
 import { decodeMessage, encodeMessage, encodePayload } from '../wire/message.ts';
@@ -55,22 +55,25 @@ export interface MainModeStep {
 }
 
 const SIT_IDENTITY_ONLY = 1;
+const EMPTY = Buffer.alloc(0);
+const ZERO_COOKIE = Buffer.alloc(8);
 const NONCE_LEN = 32;
 
 /** Shared machinery of both roles. */
 abstract class MainModeBase {
   state: MainModeState = 'INIT';
-  icookie: Buffer = Buffer.alloc(8);
-  rcookie: Buffer = Buffer.alloc(8);
+  // Placeholders until the exchange fills them (shared: never written to, only replaced).
+  icookie: Buffer = ZERO_COOKIE;
+  rcookie: Buffer = ZERO_COOKIE;
   protected agreed?: Phase1Proposal;
-  protected saiBody: Buffer = Buffer.alloc(0);
+  protected saiBody: Buffer = EMPTY;
   protected dh?: DhKeyPair;
-  protected ni: Buffer = Buffer.alloc(0);
-  protected nr: Buffer = Buffer.alloc(0);
-  protected gxi: Buffer = Buffer.alloc(0);
-  protected gxr: Buffer = Buffer.alloc(0);
+  protected ni: Buffer = EMPTY;
+  protected nr: Buffer = EMPTY;
+  protected gxi: Buffer = EMPTY;
+  protected gxr: Buffer = EMPTY;
   protected keys?: Phase1Keys;
-  protected iv: Buffer = Buffer.alloc(0);
+  protected iv: Buffer = EMPTY;
   protected peerVids: Buffer[] = [];
   lastSent?: Buffer;
   private lastReceived?: Buffer;
@@ -92,8 +95,7 @@ abstract class MainModeBase {
    */
   compact(): void {
     if (this.state !== 'ESTABLISHED') return;
-    const empty = Buffer.alloc(0);
-    this.saiBody = this.ni = this.nr = this.gxi = this.gxr = this.iv = empty;
+    this.saiBody = this.ni = this.nr = this.gxi = this.gxr = this.iv = EMPTY;
     this.keys = undefined;
     this.dh = undefined;
     this.peerVids = [];
@@ -167,10 +169,8 @@ abstract class MainModeBase {
     return { ke: ke.data, nonce: nonce.data };
   }
 
-  protected deriveKeys(peerKe: Buffer): void {
+  protected deriveKeys(gxy: Buffer): void {
     const a = this.agreed!;
-    const gxy = this.dh!.computeSecret(peerKe);
-    this.dh = undefined;   // the private key is not needed again; let its native memory go
     const psk = a.auth === 'psk' ? this.cfg.credentials.psk(this.peerAddress) : undefined;
     if (a.auth === 'psk' && !psk) throw new AuthError('NO_PSK', `no pre-shared key for peer ${this.peerAddress}`);
     this.keys = derivePhase1Keys({ hash: a.hash, auth: a.auth, psk, ni: this.ni, nr: this.nr, gxy, icookie: this.icookie, rcookie: this.rcookie, cipher: a.cipher });
@@ -242,7 +242,7 @@ export class MainModeInitiator extends MainModeBase {
 
   private onMessage2(bytes: Buffer): MainModeStep {
     const msg = decodeMessage(bytes);
-    if (!msg.header.icookie.equals(this.icookie) || msg.header.rcookie.equals(Buffer.alloc(8))) throw new VerifyError('BAD_COOKIE', 'bad cookies in message 2');
+    if (!msg.header.icookie.equals(this.icookie) || msg.header.rcookie.equals(ZERO_COOKIE)) throw new VerifyError('BAD_COOKIE', 'bad cookies in message 2');
     if (!msg.chain) throw new VerifyError('UNEXPECTED_ENCRYPTION', 'message 2 must not be encrypted');
     this.rcookie = msg.header.rcookie;
     const sa0 = first(msg.chain.payloads, 1);
@@ -266,7 +266,9 @@ export class MainModeInitiator extends MainModeBase {
     const { ke, nonce } = this.takeKeNonce(chain);
     this.gxr = ke;
     this.nr = nonce;
-    this.deriveKeys(ke);
+    const gxy = this.dh!.computeSecret(ke);
+    this.dh = undefined;   // the private key is not needed again; let its native memory go
+    this.deriveKeys(gxy);
     const { payloads } = this.buildAuthMessage(this.gxi, this.gxr, this.icookie, this.rcookie);
     const sealed = sealMessage(this.agreed!.cipher, this.keys!.encKey, this.iv, { icookie: this.icookie, rcookie: this.rcookie, exchange: ExchangeType.MAIN_MODE, messageId: 0 }, payloads);
     this.iv = sealed.nextIv;
@@ -319,10 +321,17 @@ export class MainModeResponder extends MainModeBase {
     const { ke, nonce } = this.takeKeNonce(chain);
     this.gxi = ke;
     this.ni = nonce;
-    this.dh = this.newDh(this.agreed!.group);
-    this.gxr = this.dh.publicValue;
+    const group = this.agreed!.group;
+    let gxy: Buffer;
+    if (this.cfg.dh) {
+      const pair = this.cfg.dh(group);
+      this.gxr = pair.publicValue;
+      gxy = pair.computeSecret(ke);
+    } else {
+      ({ publicValue: this.gxr, secret: gxy } = dhExchange(group, ke));
+    }
     this.nr = this.cfg.random.bytes(this.cfg.nonceLength ?? NONCE_LEN);
-    this.deriveKeys(ke);
+    this.deriveKeys(gxy);
     this.state = 'KE_SENT';
     return { reply: encodeMessage(this.header(), [{ type: 4, data: this.gxr }, { type: 10, data: this.nr }, ...this.certReq()]) };
   }
