@@ -11,7 +11,13 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface KsConfigOptions {
   dhGroup: number;
+  /** Pre-shared key for 127.0.0.0/8 (not configured with `pki`). */
   psk: string;
+  /**
+   * RSA-signature phase 1 instead of PSK: PEM files of the KS's certificate, its key and the CA
+   * the GMs' certificates must chain to. The KS identifies itself by its certificate's subject DN.
+   */
+  pki?: { cert: string; key: string; ca: string };
   groupId: number;
   /** Multicast rekeys to this group (else unicast). */
   multicast?: string;
@@ -20,8 +26,15 @@ export interface KsConfigOptions {
   address?: string;
 }
 
-/** An IOS-style KS configuration for loopback benchmarks (PSK for all of 127.0.0.0/8). */
+/** An IOS-style KS configuration for loopback benchmarks (PSK for all of 127.0.0.0/8, or rsa-sig). */
 export function ksConfig(o: KsConfigOptions): string {
+  // Absolute paths: the config parser resolves relative ones from the config file's directory.
+  const auth = o.pki ? [
+    `crypto pki certificate ${resolve(o.pki.cert)}`,
+    `crypto pki key ${resolve(o.pki.key)}`,
+    `crypto pki trusted-ca ${resolve(o.pki.ca)}`,
+    'crypto isakmp identity dn',
+  ] : [`crypto isakmp key ${o.psk} address 127.0.0.0 255.0.0.0`];
   const mcast = o.multicast ? [
     'ip access-list extended REKEY-MCAST',
     ` permit udp host ${o.address ?? '127.0.0.1'} eq 848 host ${o.multicast} eq 848`,
@@ -32,10 +45,10 @@ export function ksConfig(o: KsConfigOptions): string {
     'crypto isakmp policy 10',
     ` encr ${o.encryption ?? 'aes 256'}`,
     ` hash ${o.hash ?? 'sha256'}`,
-    ' authentication pre-share',
+    ` authentication ${o.pki ? 'rsa-sig' : 'pre-share'}`,
     ` group ${o.dhGroup}`,
     ' lifetime 86400',
-    `crypto isakmp key ${o.psk} address 127.0.0.0 255.0.0.0`,
+    ...auth,
     'crypto ipsec transform-set BENCH-TS esp-aes 256 esp-sha256-hmac',
     'crypto ipsec profile BENCH-P',
     ' set transform-set BENCH-TS',

@@ -2,14 +2,14 @@
 // server (main mode + GROUPKEY-PULL), or running main mode alone against any IKEv1 responder.
 import { Command, Option } from 'commander';
 import { GdoiError } from '../../shared/errors.ts';
-import { CIPHER_NAMES, DEFAULTS, HASH_NAMES, normalize, type RawOptions } from './options.ts';
+import { AUTH_NAMES, CIPHER_NAMES, DEFAULTS, HASH_NAMES, IDENTITY_NAMES, normalize, type RawOptions } from './options.ts';
 import { LoadRun, type Progress } from './run.ts';
 import { formatSummary } from './stats.ts';
 import type { RekeyReport } from './rekey-listener.ts';
 
 const program = new Command('gdoi-load')
   .description('Load generator: N simulated GET VPN group members in one process, each with its own 127.x.y.z address and '
-    + 'socket, running real IKEv1 main mode (PSK) and real GDOI GROUPKEY-PULL against a key server at a chosen concurrency. '
+    + 'socket, running real IKEv1 main mode (pre-shared key or RSA signatures) and real GDOI GROUPKEY-PULL against a key server at a chosen concurrency. '
     + 'One timer structure drives every retransmit. Prints registrations/s, latency percentiles, failures by reason and, '
     + "with --ks-pid, the key server's CPU and memory.")
   .option('--ks <address>', 'responder address (a gdoi-ks, or any IKEv1 responder with --phase1-only)', DEFAULTS.ks)
@@ -21,7 +21,12 @@ const program = new Command('gdoi-load')
   .option('--warmup <seconds>', 'with --duration: register this long first without counting (the window starts after)', DEFAULTS.warmup)
   .option('--addresses <n>', 'distinct GM addresses, one socket each (default: --count, or 4 x --concurrency (min 256) with --duration)')
   .option('--concurrency <n>', 'registrations in flight at once', String(DEFAULTS.concurrency))
+  .addOption(new Option('--auth <method>', 'phase-1 authentication: psk (pre-shared key) or rsa-sig (RSA signatures, IKEv1 auth method 3; needs --cert, --key, --ca)').choices(AUTH_NAMES).default(DEFAULTS.auth))
   .option('--psk <secret>', 'pre-shared key (the responder must accept it for 127.0.0.0/8)', DEFAULTS.psk)
+  .option('--cert <file>', 'rsa-sig: our certificate (PEM), shared by every simulated GM')
+  .option('--key <file>', 'rsa-sig: its private key (PEM, unencrypted)')
+  .option('--ca <file>', "rsa-sig: CA certificate (PEM) the responder's certificate must chain to")
+  .addOption(new Option('--identity <kind>', "phase-1 ID: each GM's own address, or (rsa-sig) the certificate's subject DN").choices(IDENTITY_NAMES).default(DEFAULTS.identity))
   .option('--group <n>', 'Diffie-Hellman group: 2, 5, 14, 15, 16, 19, 20, 21', DEFAULTS.group)
   .addOption(new Option('--encryption <name>', 'phase-1 cipher').choices(CIPHER_NAMES).default(DEFAULTS.encryption))
   .addOption(new Option('--hash <name>', 'phase-1 hash').choices(HASH_NAMES).default(DEFAULTS.hash))
@@ -48,6 +53,11 @@ percentiles (start of main mode to GROUPKEY-PULL msg 4, or to main mode msg 6 wi
 (timeouts name the message that never came), this process's CPU share and, with --ks-pid, the responder's CPU share,
 completions per responder CPU-second and RSS before/after (bytes per completion).
 
+RSA signatures: a load generator shares one identity. --cert, --key and --ca are loaded once and every simulated
+GM presents that same certificate and signs with that same key (each still from its own address, and with
+--identity address each sends its own address as ID); the KS still verifies the certificate chain and the
+signature for every registration. The GMs check the KS's certificate against --ca and its signature, as gdoi-gm does.
+
 Sockets: one per address; thousands are fine but each needs a file descriptor (check \`ulimit -n\`). With --duration,
 addresses are reused GM after GM. Only 127.0.0.0/8 addresses are used.
 
@@ -58,7 +68,8 @@ the last copy), and {"event":"exit",...} on SIGINT/SIGTERM or after --rekeys.
 Examples:
   gdoi-load --ks 127.0.0.1 --port 848 --count 1000 --concurrency 64 --group 19
   gdoi-load --port 20848 --duration 10 --warmup 3 --phase1-only --doi 1 --ks-pid $(pidof charon)
-  gdoi-load --port 20848 --count 10000 --stay --json --ks-pid $KS_PID`);
+  gdoi-load --port 20848 --count 10000 --stay --json --ks-pid $KS_PID
+  gdoi-load --count 1000 --auth rsa-sig --cert gm.pem --key gm.key --ca ca.pem`);
 
 function bar(p: Progress): string {
   const width = 30;

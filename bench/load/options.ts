@@ -21,7 +21,13 @@ export interface LoadOptions {
   /** Seconds of registrations before the measured window (duration mode); not counted. */
   warmupSec: number;
   concurrency: number;
+  /** Phase-1 authentication: pre-shared key, or RSA signatures (IKEv1 auth method 3). */
+  auth: 'psk' | 'rsa-sig';
   psk: string;
+  /** rsa-sig: PEM files of the one certificate and key every simulated GM uses, and the CA the KS's certificate must chain to. */
+  pki?: { cert: string; key: string; ca: string };
+  /** Our phase-1 ID: each GM's own address, or (rsa-sig) the certificate's subject DN. */
+  identity: 'address' | 'dn';
   dhGroup: DhGroupId;
   cipher: CipherName;
   hash: HashName;
@@ -58,7 +64,11 @@ export const DEFAULTS = {
   ks: '127.0.0.1', port: 848, base: '127.10.0.1', count: 100, concurrency: 64, psk: 'getvpn-lab-psk',
   group: '14', encryption: 'aes-256', hash: 'sha256', lifetime: '86400', groupId: '3333', doi: '2', dhReuse: '1',
   retransmitMs: '1000', retries: '4', multicastIface: '127.0.0.1', warmup: '0', rekeys: '0', dhExponentBits: '0',
+  auth: 'psk', identity: 'address',
 } as const;
+
+export const AUTH_NAMES = ['psk', 'rsa-sig'];
+export const IDENTITY_NAMES = ['address', 'dn'];
 
 const CIPHERS: Record<string, CipherName> = {
   aes: 'aes-128-cbc', 'aes-128': 'aes-128-cbc', 'aes-192': 'aes-192-cbc', 'aes-256': 'aes-256-cbc', '3des': 'des-ede3-cbc',
@@ -90,9 +100,26 @@ function dhExponent(text: string): number {
 /** Raw strings as commander hands them over. */
 export interface RawOptions {
   ks?: string; port?: string; localPort?: string; base?: string; addresses?: string; count?: string; duration?: string; warmup?: string;
-  concurrency?: string; psk?: string; group?: string; encryption?: string; hash?: string; lifetime?: string; groupId?: string;
+  concurrency?: string; auth?: string; psk?: string; cert?: string; key?: string; ca?: string; identity?: string; group?: string; encryption?: string; hash?: string; lifetime?: string; groupId?: string;
   doi?: string; phase1Only?: boolean; deleteAfter?: boolean; stay?: boolean; rekeys?: string; multicast?: string; multicastIface?: string;
   dhReuse?: string; dhExponentBits?: string; nonEspMarker?: boolean; retransmit?: string; retries?: string; json?: boolean; progress?: boolean; ksPid?: string;
+}
+
+/** --auth and what it needs: the three PEM files with rsa-sig, none of them with psk. */
+function authOptions(r: RawOptions): Pick<LoadOptions, 'auth' | 'pki' | 'identity'> {
+  const auth = r.auth ?? DEFAULTS.auth;
+  if (auth !== 'psk' && auth !== 'rsa-sig') throw new GdoiError('USAGE', `--auth must be one of ${AUTH_NAMES.join(', ')}, got ${auth}`);
+  const identity = r.identity ?? DEFAULTS.identity;
+  if (identity !== 'address' && identity !== 'dn') throw new GdoiError('USAGE', `--identity must be one of ${IDENTITY_NAMES.join(', ')}, got ${identity}`);
+  const given = (['cert', 'key', 'ca'] as const).filter((k) => r[k] !== undefined);
+  if (auth === 'psk') {
+    if (given.length) throw new GdoiError('USAGE', `${given.map((k) => `--${k}`).join(', ')}: certificates are for --auth rsa-sig`);
+    if (identity === 'dn') throw new GdoiError('USAGE', '--identity dn sends the certificate\'s subject DN: it needs --auth rsa-sig');
+    return { auth, identity };
+  }
+  const missing = (['cert', 'key', 'ca'] as const).filter((k) => r[k] === undefined);
+  if (missing.length) throw new GdoiError('USAGE', `--auth rsa-sig needs --cert FILE, --key FILE and --ca FILE (PEM); missing ${missing.map((k) => `--${k}`).join(', ')}`);
+  return { auth, identity, pki: { cert: r.cert!, key: r.key!, ca: r.ca! } };
 }
 
 export function normalize(r: RawOptions, isTty: boolean): LoadOptions {
@@ -124,7 +151,7 @@ export function normalize(r: RawOptions, isTty: boolean): LoadOptions {
     ks: loopback('ks', r.ks ?? DEFAULTS.ks), port, localPort: r.localPort === undefined ? port : int('local-port', r.localPort, 0, 65535),
     base: loopback('base', r.base ?? DEFAULTS.base), addresses, count, durationSec,
     warmupSec: int('warmup', r.warmup ?? DEFAULTS.warmup, 0, 3600), concurrency,
-    psk: r.psk ?? DEFAULTS.psk, dhGroup: group as DhGroupId, cipher, hash,
+    ...authOptions(r), psk: r.psk ?? DEFAULTS.psk, dhGroup: group as DhGroupId, cipher, hash,
     lifetimeSec: int('lifetime', r.lifetime ?? DEFAULTS.lifetime, 60, 86400 * 365),
     groupId: int('group-id', r.groupId ?? DEFAULTS.groupId, 0, 0xffffffff), doi, phase1Only,
     deleteAfter: r.deleteAfter ?? false, stay, rekeys: int('rekeys', r.rekeys ?? DEFAULTS.rekeys, 0, 1_000_000),
@@ -137,7 +164,7 @@ export function normalize(r: RawOptions, isTty: boolean): LoadOptions {
   };
 }
 
-/** The phase-1 proposal label for summaries: `aes-256-cbc/sha256/psk/group 14`. */
+/** The phase-1 proposal label for summaries: `aes-256-cbc/sha256/psk/group 14`, `.../rsa-sig/...`. */
 export function proposalLabel(o: LoadOptions): string {
-  return `${o.cipher}/${o.hash}/psk/group ${o.dhGroup}`;
+  return `${o.cipher}/${o.hash}/${o.auth}/group ${o.dhGroup}`;
 }

@@ -3,6 +3,7 @@
 // retransmit, and returns the summary. With --stay the registered GMs keep listening for
 // rekeys (rekey-listener.ts) until stop() is called.
 import type { MainModeConfig } from '../../shared/exchanges/main-mode.ts';
+import type { Phase1Credentials } from '../../shared/exchanges/phase1-auth.ts';
 import { randomBytes } from 'node:crypto';
 import { dhGroup, generateDh, type DhKeyPair, type DhGroupId } from '../../shared/crypto/dh.ts';
 import { OUR_VERSION, defaultFeatureBits } from '../../shared/policy/version.ts';
@@ -13,6 +14,7 @@ import type { Datagram } from '../../shared/transport/udp.ts';
 import type { UdpTransport } from '../../shared/transport/udp.ts';
 import { GdoiError } from '../../shared/errors.ts';
 import { gmAddresses } from './addresses.ts';
+import { loadCredentials } from './credentials.ts';
 import { closeAll, openEndpoints, openMulticast, type Endpoint } from './endpoints.ts';
 import { proposalLabel, type LoadOptions } from './options.ts';
 import { openFileLimit, sampleProcess, type ProcSample } from './proc.ts';
@@ -36,6 +38,8 @@ export class LoadRun {
   private readonly wheel = new TimerWheel(systemClock, { resolutionMs: 5 });
   private readonly mmConfigs = new Map<string, MainModeConfig>();
   private readonly deps: SimDeps;
+  /** Loaded once: with rsa-sig every simulated GM presents the same certificate and key. */
+  private readonly credentials: Phase1Credentials;
   private latencies = new Latencies();
   private readonly failures: Record<string, number> = {};
   private nextId = 0;
@@ -61,6 +65,7 @@ export class LoadRun {
   private dh?: { pair: DhKeyPair; uses: number };
 
   constructor(readonly o: LoadOptions, private readonly hooks: RunHooks = {}) {
+    this.credentials = loadCredentials(o);
     this.deps = {
       ks: o.ks, port: o.port, groupId: o.groupId, wheel: this.wheel, random: systemRandom,
       retransmitMs: o.retransmitMs, retries: o.retries, onRetransmit: () => { this.retransmits++; }, phase1Only: o.phase1Only, deleteAfter: o.deleteAfter,
@@ -132,10 +137,9 @@ export class LoadRun {
   private mmConfig(address: string): MainModeConfig {
     let c = this.mmConfigs.get(address);
     if (!c) {
-      const psk = Buffer.from(this.o.psk, 'utf8');
       c = {
-        policies: [{ cipher: this.o.cipher, hash: this.o.hash, auth: 'psk', group: this.o.dhGroup, lifetime: this.o.lifetimeSec }],
-        credentials: { psk: () => psk, trustedCas: [], identity: 'address' },
+        policies: [{ cipher: this.o.cipher, hash: this.o.hash, auth: this.o.auth === 'psk' ? 'psk' : 'sig', group: this.o.dhGroup, lifetime: this.o.lifetimeSec }],
+        credentials: this.credentials,
         localAddress: address, doi: this.o.doi, version: OUR_VERSION, features: defaultFeatureBits(OUR_VERSION),
         clock: systemClock, random: systemRandom,
         dh: this.o.dhReuse > 1 || this.o.dhExponentBits ? (g) => this.sharedDh(g) : undefined,

@@ -1,9 +1,13 @@
 // gdoi-load (bench/load) against real gdoi-ks processes on loopback: full registrations, the
 // phase-1-only mode that deletes its SA, --stay receiving and acknowledging unicast and
-// multicast rekeys, and the failures it reports by reason. Addresses 127.0.88.x-127.0.91.x.
+// multicast rekeys, the failures it reports by reason, and RSA-signature phase 1 (--auth rsa-sig)
+// against a KS configured for rsa-sig. Addresses 127.0.88.x-127.0.92.x.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCa, makeLeaf } from '../../shared/crypto/test-pki.ts';
 import { KsProcess, ROOT } from '../../bench/load/ks-process.ts';
 import { LoadProcess } from '../../bench/load/child.ts';
 import type { LoadSummary } from '../../bench/load/stats.ts';
@@ -132,5 +136,78 @@ describe('gdoi-load against gdoi-ks', () => {
     } finally {
       await gms.stop();
     }
+  });
+});
+
+describe('gdoi-load --auth rsa-sig against a gdoi-ks configured for rsa-sig', () => {
+  let dir: string;
+  let rks: KsProcess;
+  const pem: Record<'ca' | 'ksCert' | 'ksKey' | 'gmCert' | 'gmKey' | 'otherCert' | 'otherKey', string> = {} as never;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gdoi-load-rsa-'));
+    const file = (name: string, text: string) => { const f = join(dir, name); writeFileSync(f, text, { mode: 0o600 }); return f; };
+    const ca = makeCa('Load Test Root');
+    const ks = makeLeaf(ca, 'load-ks');
+    const gm = makeLeaf(ca, 'load-gm');
+    // A GM certificate from a CA the KS does not trust.
+    const other = makeLeaf(makeCa('Untrusted Root'), 'stranger-gm');
+    Object.assign(pem, {
+      ca: file('ca.pem', ca.certPem), ksCert: file('ks.pem', ks.certPem), ksKey: file('ks.key', ks.keyPem),
+      gmCert: file('gm.pem', gm.certPem), gmKey: file('gm.key', gm.keyPem),
+      otherCert: file('other.pem', other.certPem), otherKey: file('other.key', other.keyPem),
+    });
+    rks = await KsProcess.start({ dhGroup: 19, psk: PSK, groupId: GROUP_ID, pki: { cert: pem.ksCert, key: pem.ksKey, ca: pem.ca } });
+  });
+
+  afterAll(async () => {
+    await rks?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rsa = (cert = pem.gmCert, key = pem.gmKey) => [...common(rks), '--auth', 'rsa-sig', '--cert', cert, '--key', key, '--ca', pem.ca];
+
+  it('registers 20 GMs sharing one certificate; the KS lists each under its own address', async () => {
+    const before = await members(rks);
+    const r = await run([...rsa(), '--count', '20', '--concurrency', '8', '--base', '127.0.92.1', '--ks-pid', String(rks.pid)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.summary).toMatchObject({ mode: 'register', proposal: 'aes-256-cbc/sha256/rsa-sig/group 19', started: 20, completed: 20, failed: 0, failures: {} });
+    expect(r.summary!.ks!.cpuSeconds).toBeGreaterThan(0);
+    expect(await members(rks)).toBe(before + 20);
+    const one = await rks.command('show crypto gdoi ks members 127.0.92.20');
+    expect(one).toContain('Group Member ID    : 127.0.92.20');
+    expect(one).toContain('Phase 1 Identity  : 127.0.92.20');
+  });
+
+  it('--identity dn: the KS knows the GMs by the certificate\'s subject DN', async () => {
+    const r = await run([...rsa(), '--identity', 'dn', '--count', '3', '--base', '127.0.92.101']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.summary).toMatchObject({ completed: 3, failed: 0 });
+    const one = await rks.command('show crypto gdoi ks members 127.0.92.103');
+    expect(one).toMatch(/Phase 1 Identity  : .*CN=load-gm/);
+  });
+
+  it('the KS checks each GM certificate (an untrusted CA fails) and offers no PSK', async () => {
+    const before = await members(rks);
+    const stranger = await run([...rsa(pem.otherCert, pem.otherKey), '--count', '2', '--base', '127.0.92.201']);
+    expect(stranger.code).toBe(1);
+    expect(stranger.summary).toMatchObject({ completed: 0, failed: 2 });
+    expect(stranger.summary!.failures).toEqual({ 'notify: INVALID_CERTIFICATE': 2 });
+    const psk = await run([...common(rks), '--count', '2', '--base', '127.0.92.211']);
+    expect(psk.summary).toMatchObject({ completed: 0, failed: 2 });
+    expect(psk.summary!.failures).toEqual({ 'notify: NO_PROPOSAL_CHOSEN': 2 });
+    expect(await members(rks)).toBe(before);
+  });
+
+  it('refuses rsa-sig without its PEM files, or with a key that is not the certificate\'s, as usage errors', async () => {
+    const noCert = await run(['--auth', 'rsa-sig', '--key', pem.gmKey, '--ca', pem.ca]);
+    expect(noCert.code).toBe(2);
+    expect(noCert.stderr).toMatch(/--auth rsa-sig needs --cert FILE, --key FILE and --ca FILE \(PEM\); missing --cert/);
+    const wrongKey = await run(['--auth', 'rsa-sig', '--cert', pem.gmCert, '--key', pem.otherKey, '--ca', pem.ca, '--count', '1', '--base', '127.0.92.221']);
+    expect(wrongKey.code).toBe(2);
+    expect(wrongKey.stderr).toMatch(/is not the private key of --cert/);
+    const pskWithCert = await run(['--cert', pem.gmCert]);
+    expect(pskWithCert.code).toBe(2);
+    expect(pskWithCert.stderr).toMatch(/certificates are for --auth rsa-sig/);
   });
 });
