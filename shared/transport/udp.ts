@@ -1,6 +1,20 @@
 // UDP transport behind a small interface, so protocol code never touches sockets and the
 // load generator can run thousands of endpoints in one process.
 import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
+import { lookup as dnsLookup } from 'node:dns';
+
+/**
+ * Peers are always IPv4 literals (from a received datagram or the config). Node's default
+ * lookup defers every send to the next tick even for a literal; answering at once sends the
+ * datagram in the same turn. Names still go to the resolver.
+ */
+const IPV4_LITERAL = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+function literalLookup(address: string, family: unknown, callback?: LookupCallback): void {
+  const cb = (typeof family === 'function' ? family : callback) as LookupCallback;
+  if (IPV4_LITERAL.test(address)) { cb(null, address, 4); return; }
+  dnsLookup(address, { family: 4 }, cb);
+}
 
 export interface Datagram { data: Buffer; address: string; port: number }
 
@@ -33,7 +47,7 @@ export class UdpTransport implements Transport {
   }
 
   static async bind(address: string, port: number, opts: UdpOptions = {}): Promise<UdpTransport> {
-    const sock = DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: opts.reuseAddr ?? false });
+    const sock = DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: opts.reuseAddr ?? false, lookup: literalLookup });
     const info = await sock.bind(port, address);
     const s = sock.socket;
     if (opts.recvBufferSize) try { s.setRecvBufferSize(opts.recvBufferSize); } catch { /* capped by rmem_max */ }
