@@ -1,6 +1,7 @@
 // Phase-1 authentication material (RFC 2409 §5.1 signatures, §5.4 pre-shared keys).
 import type { KeyObject } from 'node:crypto';
-import { certPublicKey, certSubjectDn, verifyCertChain } from '../crypto/certs.ts';
+import { certSubjectDn, checkCertChain } from '../crypto/certs.ts';
+import { parseCertificate } from '../crypto/x509-der.ts';
 import { ikeSign, ikeVerify } from '../crypto/rsa.ts';
 import { IdType, CertEncoding } from '../wire/registry.ts';
 import { ipv4ToBytes } from '../wire/id-data.ts';
@@ -54,31 +55,30 @@ export function verifyPeerAuth(auth: 'psk' | 'sig', cred: Phase1Credentials, pay
   if (!certs.length) throw new AuthError('NO_CERT', 'no X.509 certificate from peer');
   if (!sig) throw new AuthError('NO_SIG', 'SIG payload missing');
   const [leaf, ...chain] = certs.map((c) => c.data);
-  const check = verifyCertChain(leaf!, chain, cred.trustedCas, now, { requireDigitalSignature: true });
-  if (!check.ok) throw new AuthError('BAD_CERT', `certificate rejected: ${check.reason ?? 'invalid'}`);
-  if (!ikeVerify(certPublicKey(leaf!), expected, sig.data)) throw new AuthError('BAD_SIG', 'signature does not verify');
+  // One read of the peer's certificate: the chain check hands back the leaf's key.
+  const check = checkCertChain(leaf!, chain, cred.trustedCas, now, { requireDigitalSignature: true });
+  if (!check.ok) throw new AuthError('BAD_CERT', `certificate rejected: ${check.reason}`);
+  if (!check.publicKey) throw new AuthError('BAD_CERT', 'certificate rejected: its public key cannot be imported');
+  if (!ikeVerify(check.publicKey, expected, sig.data)) throw new AuthError('BAD_SIG', 'signature does not verify');
   return leaf;
 }
 
-/** The DER of a certificate's subject Name, for ID_DER_ASN1_DN. */
+/** The DER of a certificate's subject Name, for ID_DER_ASN1_DN (our own certificate: read once). */
+const subjectCache = new WeakMap<Buffer, Buffer>();
 function subjectDer(certDer: Buffer): Buffer {
-  // The subject's DER is recovered by walking the TBSCertificate's top-level TLVs.
-  const tlv = (b: Buffer, at: number): { start: number; len: number; end: number } => {
-    let len = b[at + 1]!, hdr = 2;
-    if (len & 0x80) { const n = len & 0x7f; len = 0; for (let i = 0; i < n; i++) len = len * 256 + b[at + 2 + i]!; hdr = 2 + n; }
-    return { start: at + hdr, len, end: at + hdr + len };
-  };
-  const cert = tlv(certDer, 0);
-  const tbs = tlv(certDer, cert.start);
-  let at = tbs.start;
-  if (certDer[at] === 0xa0) at = tlv(certDer, at).end;       // [0] version
-  const fields: Array<{ at: number; end: number }> = [];
-  while (at < tbs.end && fields.length < 5) { const t = tlv(certDer, at); fields.push({ at, end: t.end }); at = t.end; }
-  const subj = fields[4];                                       // serial, sigAlg, issuer, validity, subject
-  if (!subj) throw new AuthError('BAD_CERT', 'cannot find certificate subject');
-  return Buffer.from(certDer.subarray(subj.at, subj.end));
+  let der = subjectCache.get(certDer);
+  if (!der) {
+    try {
+      der = parseCertificate(certDer).subject.der;
+    } catch {
+      throw new AuthError('BAD_CERT', 'cannot find certificate subject');
+    }
+    subjectCache.set(certDer, der);
+  }
+  return Buffer.from(der); // the caller's own copy, as before
 }
 
+/** The peer's identity for logs and show output; with identity dn, the certificate's subject (read by the DER reader). */
 export function describePeerId(id: IdPayload, certDer?: Buffer): string {
   if (id.idType === IdType.DER_ASN1_DN && certDer) return certSubjectDn(certDer);
   if (id.idType === IdType.IPV4_ADDR && id.data.length === 4) return [...id.data].join('.');
