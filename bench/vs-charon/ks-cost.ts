@@ -6,7 +6,9 @@
 // (bench/load/udp-rate.ts and the side-by-side run cover those).
 // On a shared machine the figures move with the neighbours' load, so the run is split into
 // rounds and each kind reports its best (lowest) round: the cost without interference.
-//   npx tsx bench/vs-charon/ks-cost.ts [--group 19] [--count 1000] [--rounds 5] [--phase1-only]
+//   npx tsx bench/vs-charon/ks-cost.ts [--group 19] [--count 1000] [--rounds 5] [--phase1-only] [--auth rsa-sig]
+// --auth rsa-sig: RSA-signature phase 1 with a test PKI (CA, KS and GM certificates, RSA-2048),
+// the configuration bench:register measures as rsa-sig.
 // Combine with `node --cpu-prof --import tsx bench/vs-charon/ks-cost.ts` for a clean profile.
 import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +29,12 @@ import { keyIdFromNumber } from '../../shared/wire/id-data.ts';
 import type { DhGroupId } from '../../shared/crypto/dh.ts';
 import { ksConf, GROUP_ID } from './ks-responder.ts';
 import { PSK } from './responder.ts';
+import { writeFileSync } from 'node:fs';
+import { makeCa, makeLeaf } from '../../shared/crypto/test-pki.ts';
+import { ksConfig } from '../load/ks-process.ts';
+import { loadCredentials } from '../load/credentials.ts';
+import type { Phase1Credentials } from '../../shared/exchanges/phase1-auth.ts';
+import type { LoadOptions } from '../load/options.ts';
 
 Buffer.poolSize = 64 * 1024;   // as gdoi-ks sets it (ks/main.ts)
 const KS = '127.0.0.1';
@@ -41,15 +49,27 @@ class LoopTransport implements Transport {
   async close(): Promise<void> {}
 }
 
-const { values } = parseArgs({ options: { group: { type: 'string', default: '19' }, count: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' }, 'phase1-only': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { group: { type: 'string', default: '19' }, count: { type: 'string', default: '1000' }, rounds: { type: 'string', default: '5' }, 'phase1-only': { type: 'boolean', default: false }, auth: { type: 'string', default: 'psk' } } });
 const group = Number(values.group) as DhGroupId;
 const count = Number(values.count);
 const rounds = Number(values.rounds);
 const phase1Only = values['phase1-only'];
+const rsa = values.auth === 'rsa-sig';
+if (!rsa && values.auth !== 'psk') throw new Error('--auth must be psk or rsa-sig');
 
 const dir = mkdtempSync(join(tmpdir(), 'ks-cost-'));
 try {
-  const { config } = parseConfig(ksConf(group as 14 | 19), 'bench.conf');
+  let ksText = ksConf(group as 14 | 19);
+  let gmCredentials: Phase1Credentials = { psk: () => Buffer.from(PSK), trustedCas: [], identity: 'address' };
+  if (rsa) {
+    const ca = makeCa('ks-cost CA');
+    const file = (name: string, text: string) => { const f = join(dir, name); writeFileSync(f, text); return f; };
+    const caFile = file('ca.pem', ca.certPem);
+    const ks = makeLeaf(ca, 'ks-cost-ks'), gm = makeLeaf(ca, 'ks-cost-gm');
+    ksText = ksConfig({ dhGroup: group, psk: PSK, groupId: GROUP_ID, pki: { cert: file('ks.crt', ks.certPem), key: file('ks.key', ks.keyPem), ca: caFile } });
+    gmCredentials = loadCredentials({ auth: 'rsa-sig', identity: 'dn', psk: PSK, pki: { cert: file('gm.crt', gm.certPem), key: file('gm.key', gm.keyPem), ca: caFile } } as LoadOptions);
+  }
+  const { config } = parseConfig(ksText, join(dir, 'bench.conf'));
   const signingKeys = loadSigningKeys(config, dir, () => {});
   const lines: string[] = [];
   const log = new Syslog({ clock: systemClock, out: (l) => { lines.push(l); if (lines.length > 1000) lines.length = 0; } });
@@ -72,8 +92,8 @@ try {
   const one = (i: number): void => {
     const peer = `127.10.${(i >> 8) & 255}.${(i & 255) || 1}`;
     const cfg: MainModeConfig = {
-      policies: [{ cipher: 'aes-256-cbc', hash: 'sha256', auth: 'psk', group, lifetime: 86400 }],
-      credentials: { psk: () => Buffer.from(PSK), trustedCas: [], identity: 'address' },
+      policies: [{ cipher: 'aes-256-cbc', hash: 'sha256', auth: rsa ? 'sig' : 'psk', group, lifetime: 86400 }],
+      credentials: gmCredentials,
       localAddress: peer, doi: 2, version: OUR_VERSION, features: defaultFeatureBits(OUR_VERSION), clock: systemClock, random: systemRandom,
     };
     const gm = new MainModeInitiator(cfg, KS, PORT);
@@ -103,7 +123,7 @@ try {
   }
   const sum = kinds.reduce((a, k) => a + best.get(k)!, 0);
   const what = phase1Only ? 'main modes + DELETE' : 'registrations + DELETE';
-  console.log(`group ${group}, ${rounds} rounds of ${count} ${what}: KS CPU ${sum.toFixed(1)} us each, best round per message (${(1e6 / sum).toFixed(0)} per KS CPU-second, no UDP); round totals ${totals.map((t) => t.toFixed(0)).join(' ')} us`);
+  console.log(`${rsa ? 'rsa-sig' : 'psk'}, group ${group}, ${rounds} rounds of ${count} ${what}: KS CPU ${sum.toFixed(1)} us each, best round per message (${(1e6 / sum).toFixed(0)} per KS CPU-second, no UDP); round totals ${totals.map((t) => t.toFixed(0)).join(' ')} us`);
   for (const k of kinds) if (best.get(k)! > 0) console.log(`  ${k.padEnd(7)} ${best.get(k)!.toFixed(1).padStart(7)} us  ${((100 * best.get(k)!) / sum).toFixed(0).padStart(3)} %`);
   console.log(`  (${ks.stats.registrations} registrations, ${ks.stats.phase1} SAs in total)`);
 } finally {
