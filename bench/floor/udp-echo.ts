@@ -4,12 +4,12 @@
 //   node --import tsx bench/floor/udp-echo.ts echo ADDRESS PORT
 //   node --import tsx bench/floor/udp-echo.ts ask ADDRESS PORT COUNT INFLIGHT SIZE
 import { createSocket, type Socket } from 'node:dgram';
+import { literalLookup } from '../../shared/transport/udp.ts';
 
 const [, , mode, address = '127.0.0.1', portText = '0', countText = '50000', inflightText = '48', sizeText = '200'] = process.argv;
 
-// The same literal-address lookup the daemons' transport uses (shared/transport/udp.ts).
-const lookup = (a: string, f: unknown, cb?: (e: null, a: string, f: number) => void): void =>
-  (typeof f === 'function' ? f as typeof cb : cb)!(null, a, 4);
+// The same literal-address lookup the daemons' transport uses.
+const lookup = literalLookup;
 
 if (mode === 'echo') {
   const s = createSocket({ type: 'udp4', lookup });

@@ -10,7 +10,7 @@ import { lookup as dnsLookup } from 'node:dns';
  */
 const IPV4_LITERAL = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
-function literalLookup(address: string, family: unknown, callback?: LookupCallback): void {
+export function literalLookup(address: string, family: unknown, callback?: LookupCallback): void {
   const cb = (typeof family === 'function' ? family : callback) as LookupCallback;
   if (IPV4_LITERAL.test(address)) { cb(null, address, 4); return; }
   dnsLookup(address, { family: 4 }, cb);
