@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   for (const s of sets) {
     const floor = s.dhUs + s.symUs + DATAGRAMS_EACH_WAY * udpUs;
     const p = `group${s.group}_`;
-    put(`${p}dh_us`, r1(s.dhUs), 'us CPU: generateDh + computeSecret (the ceiling operation)');
+    put(`${p}dh_us`, r1(s.dhUs), 'us CPU: dhExchange, fresh key pair + shared secret (the ceiling operation)');
     put(`${p}symmetric_us`, r1(s.symUs), `us CPU: 6 AES-256-CBC operations (${s.sizes.join(', ')} octets), 10 HMAC-SHA256, 2 SHA-256`);
     put(`${p}floor_us`, r1(floor), 'us CPU per registration: DH + symmetric + 5 datagram pairs, nothing else');
     put(`${p}best_ratio`, r3(s.dhUs / floor), 'registrations per CPU-s at the floor / DH operations per CPU-s');
