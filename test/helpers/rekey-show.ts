@@ -34,7 +34,9 @@ export function tekSpis(out: string): number[] {
 /** `show crypto gdoi ks policy`: the TEK with the most life left (the newest), and all TEK SPIs. */
 export function ksPolicy(out: string): { newest: number; spis: number[]; seq: number; kekSpi: string } {
   const teks = out.split('TEK POLICY').slice(1).map((b) => ({ spi: tekSpis(b)[0]!, left: Number(/remaining life\(sec\)\s*:\s*(\d+)/.exec(b)![1]) }));
-  const newest = teks.reduce((a, b) => (b.left > a.left ? b : a)).spi;
+  // Ties (TEKs made within the same second, e.g. an operator rekey right after start): the KS
+  // lists its TEKs oldest first, so the later one is the newer.
+  const newest = teks.reduce((a, b) => (b.left >= a.left ? b : a)).spi;
   return { newest, spis: teks.map((t) => t.spi), seq: Number(/Seq num : (\d+)/.exec(out)![1]), kekSpi: /spi : 0x([0-9A-F]{32})/.exec(out)![1]! };
 }
 

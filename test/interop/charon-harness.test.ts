@@ -202,7 +202,10 @@ describe('charon harness (strongSwan charon as IKEv1 main-mode peer)', () => {
     expect(await init.established()).toBe(1);
     expect(init.logText()).not.toContain('QUICK_MODE');
 
-    expect(await resp.cpuTimeMs()).toBeGreaterThan(0);
+    // utime + stime from /proc in clock ticks (10 ms): one main mode on a fast machine may cost
+    // charon less than a tick, so only the reading itself is checked, not that time was spent.
+    const cpu = await resp.cpuTimeMs();
+    expect(Number.isInteger(cpu) && cpu >= 0 && cpu % 10 === 0, `cpuTimeMs ${cpu}`).toBe(true);
     expect(await resp.rssBytes()).toBeGreaterThan(1 << 20);
     expect(resp.pid).toBeGreaterThan(1);
   });
