@@ -2,16 +2,24 @@
 
 /** `a.b.c.d` with each part 0-255 and no leading '+' or spaces; undefined if malformed. */
 export function parseIpv4(s: string): number | undefined {
-  const parts = s.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
+  // A scan of char codes, not split + regex: the KS parses every new peer's address.
+  let n = 0, part = 0, digits = 0, dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return undefined;
+      part = part * 10 + (c - 48);
+    } else if (c === 46) {
+      if (digits === 0 || part > 255 || ++dots > 3) return undefined;
+      n = n * 256 + part;
+      part = 0;
+      digits = 0;
+    } else {
+      return undefined;
+    }
   }
-  return n;
+  if (dots !== 3 || digits === 0 || part > 255) return undefined;
+  return n * 256 + part;
 }
 
 export function formatIpv4(n: number): string {
