@@ -2,7 +2,7 @@
 import type { CommandDispatcher, CommandContext } from '../shared/control/dispatcher.ts';
 import { GdoiError } from '../shared/errors.ts';
 import { formatVersion } from '../shared/policy/version.ts';
-import { remainingSec, transformName } from '../shared/policy/group-policy.ts';
+import { remainingSec, tekAces, transformName } from '../shared/policy/group-policy.ts';
 import { showIsakmpSa, showLogging, showVersion, hms } from '../shared/daemon/show-common.ts';
 import { selectorAce } from '../shared/daemon/show-acl.ts';
 import type { GroupMember } from './group-member.ts';
@@ -44,7 +44,7 @@ function groupInfo(r: Registration): string {
 function gmInfo(r: Registration, gm: GroupMember, env: Env, now: number): string {
   const sas = r.sas;
   const kek = sas.kek;
-  const acl = sas.teks.flatMap((t) => t.selectors.map((s) => `   access-list   ${selectorAce('permit', s)}`));
+  const acl = sas.teks.flatMap((t) => tekAces(t).map((a) => `   access-list   ${selectorAce(a.action, a.selector)}`));
   const out = [
     `Group Member Information For Group ${r.name}:`, `${L('IPSec SA Direction')}Both`, `${L('ACL Received From KS')}gdoi_group_${r.name}_temp_acl`, '',
     `${L('Group member')}${env.address.padEnd(16)}vrf: None`,

@@ -1,7 +1,7 @@
 // One GDOI group on the key server: its configuration, current policy (KEK, TEKs, SEQ) and members.
 import type { KeyObject } from 'node:crypto';
 import type { DeviceConfig, GdoiKsGroup, AclEntry } from '../shared/config/types.ts';
-import { ESP_KEY_BYTES, AUTH_KEY_BYTES, type EspTransformSpec, type GroupPolicy, type KekCipher, type KekPolicy, type TekPolicy, type TrafficSelector } from '../shared/policy/group-policy.ts';
+import { ESP_KEY_BYTES, AUTH_KEY_BYTES, type EspTransformSpec, type GroupPolicy, type KekCipher, type KekPolicy, type TekPolicy, type TrafficSelector, type DenyAce } from '../shared/policy/group-policy.ts';
 import type { Clock, Random } from '../shared/time/clock.ts';
 import type { GetvpnVersion } from '../shared/policy/version.ts';
 import { GdoiError } from '../shared/errors.ts';
@@ -27,7 +27,7 @@ const KEK_CIPHER: Record<string, KekCipher> = { 'aes-128': 'aes-128-cbc', 'aes-1
 
 function wildcardToMask(w: string): string { return w.split('.').map((o) => String(255 - Number(o))).join('.'); }
 
-/** One permit ACE -> a TEK traffic selector (only `eq` with a single port narrows a port). */
+/** One ACE (permit or deny) -> a TEK traffic selector (only `eq` with a single port narrows a port). */
 export function aceToSelector(e: AclEntry): TrafficSelector {
   const port = (m: AclEntry['srcPort']) => (m && m.op === 'eq' && m.ports.length === 1 ? m.ports[0]! : 0);
   return {
@@ -95,7 +95,7 @@ export class KsGroup {
         transform, encKey: this.random.bytes(ESP_KEY_BYTES[transform.cipher](transform.keyBits)),
         authKey: transform.auth ? this.random.bytes(AUTH_KEY_BYTES[transform.auth]) : undefined,
         lifetimeSec: profile.lifetimeSeconds, createdAt: now, expiresAt: now + profile.lifetimeSeconds * 1000,
-        selectors: acl.filter((e) => e.action === 'permit').map(aceToSelector), aclName: sa.matchAcl,
+        ...aclToTek(acl), aclName: sa.matchAcl,
         replay: sa.replay, mode: ts.mode, saSeq: sa.seq, profile: sa.profile,
       };
     });
@@ -110,4 +110,16 @@ export class KsGroup {
 
   /** Shortest remaining TEK life: the next scheduled TEK rekey is due before it runs out. */
   tekExpiresAt(): number { return Math.min(...this.policy.teks.map((t) => t.expiresAt), Number.MAX_SAFE_INTEGER); }
+}
+
+/** The ACL in TEK form: permit selectors, and deny ACEs with their place among them. */
+function aclToTek(acl: readonly AclEntry[]): { selectors: TrafficSelector[]; denies?: DenyAce[] } {
+  const selectors: TrafficSelector[] = [];
+  const denies: DenyAce[] = [];
+  for (const e of acl) {
+    // (shared/config/gdoi-sa.ts refuses at load any ACE a selector cannot say exactly.)
+    if (e.action === 'permit') selectors.push(aceToSelector(e));
+    else denies.push({ before: selectors.length, selector: aceToSelector(e) });
+  }
+  return denies.length ? { selectors, denies } : { selectors };
 }

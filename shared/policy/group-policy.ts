@@ -17,6 +17,16 @@ export interface TrafficSelector {
   dst: { addr: string; mask: string; port: number };
 }
 
+/**
+ * A deny ACE of the `match address` ACL: traffic it matches is sent in the clear, and the ACL is
+ * read in order, so it carries its place: `before` = how many of the TEK's permit selectors
+ * come ahead of it (0 = ahead of all of them).
+ */
+export interface DenyAce {
+  before: number;
+  selector: TrafficSelector;
+}
+
 export type ReplayPolicy = { kind: 'counter'; window: number } | { kind: 'time'; window: number } | { kind: 'none' };
 
 export interface TekPolicy {
@@ -28,6 +38,8 @@ export interface TekPolicy {
   createdAt: number;         // ms epoch at the KS
   expiresAt: number;         // ms epoch
   selectors: TrafficSelector[];
+  /** The ACL's deny ACEs, in order among the permits (absent: none). */
+  denies?: DenyAce[];
   aclName: string;
   replay: ReplayPolicy;
   mode: 'tunnel' | 'transport';
@@ -85,4 +97,16 @@ export function transformName(t: EspTransformSpec): string {
 
 export function remainingSec(expiresAt: number, now: number): number {
   return Math.max(0, Math.floor((expiresAt - now) / 1000));
+}
+
+/** The TEK's ACL as configured on the KS: permits and denies in their original order. */
+export function tekAces(t: Pick<TekPolicy, 'selectors' | 'denies'>): Array<{ action: 'permit' | 'deny'; selector: TrafficSelector }> {
+  const out: Array<{ action: 'permit' | 'deny'; selector: TrafficSelector }> = [];
+  const denies = t.denies ?? [];
+  let d = 0;
+  for (let i = 0; i <= t.selectors.length; i++) {
+    while (d < denies.length && denies[d]!.before <= i) out.push({ action: 'deny', selector: denies[d++]!.selector });
+    if (i < t.selectors.length) out.push({ action: 'permit', selector: t.selectors[i]! });
+  }
+  return out;
 }

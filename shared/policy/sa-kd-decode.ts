@@ -5,6 +5,7 @@ import { bytesToIpv4 } from '../wire/id-data.ts';
 import { EncapsulationMode, EspTransform, IdType, IpsecAttr, IpsecAuthAlg, KdType, KekAlgorithm, KekAttr, KekKdAttr, PrivateTekAttr, ReplayMethod, SigHashAlgorithm, TekKdAttr } from '../wire/registry.ts';
 import type { GdoiSelector, KdPayload, SaGdoiPayload, SaKekPayload, SaTekIpsecPayload, Attribute } from '../wire/types.ts';
 import { VerifyError } from '../errors.ts';
+import { decodeDenyAces } from './deny-aces.ts';
 import { AUTH_KEY_BYTES, ESP_KEY_BYTES, type EspAuth, type EspTransformSpec, type GroupPolicy, type KekCipher, type KekPolicy, type ReplayPolicy, type TekPolicy } from './group-policy.ts';
 
 const AUTH_BY_CODE: Record<number, EspAuth> = {
@@ -63,9 +64,13 @@ export function tekFromSat(sats: SaTekIpsecPayload[], kd: KdPayload, now: number
   const authKey = authKeyAttr ? attrBuffer(authKeyAttr) : undefined;
   if (transform.auth && authKey?.length !== AUTH_KEY_BYTES[transform.auth]) bad(`TEK integrity key must be ${AUTH_KEY_BYTES[transform.auth]} octets`);
   const mode = num(first.attributes, IpsecAttr.ENCAPSULATION_MODE) === EncapsulationMode.TRANSPORT ? 'transport' : 'tunnel';
+  const selectors = sats.map((s) => ({ protocol: s.protocol, src: sel(s.src), dst: sel(s.dst) }));
+  const denyAttrs = sats.map((s) => findAttr(s.attributes, PrivateTekAttr.ACL_DENY)).filter((a) => a !== undefined);
+  if (denyAttrs.length > 1) bad(`TEK 0x${first.spi.toString('hex')} carries its deny ACEs more than once`);
+  const denies = denyAttrs.length ? decodeDenyAces(attrBuffer(denyAttrs[0]!), selectors.length) : undefined;
   return {
     spi: first.spi.readUInt32BE(0), transform, encKey, authKey, lifetimeSec: life, createdAt: now, expiresAt: now + life * 1000,
-    selectors: sats.map((s) => ({ protocol: s.protocol, src: sel(s.src), dst: sel(s.dst) })),
+    selectors, ...(denies ? { denies } : {}),
     aclName: '', replay: replayOf(first.attributes), mode, saSeq: 0, profile: '',
   };
 }

@@ -10,6 +10,7 @@ import type { Attribute, GdoiSelector, KdPayload, KeyPacket, SaGdoiPayload, SaKe
 import { VerifyError } from '../errors.ts';
 import type { EspAuth, EspTransformSpec, GroupPolicy, KekCipher, KekPolicy, ReplayPolicy, TekPolicy, TrafficSelector } from './group-policy.ts';
 import { remainingSec } from './group-policy.ts';
+import { encodeDenyAces } from './deny-aces.ts';
 
 const AUTH_CODE: Record<EspAuth, number> = {
   'esp-md5-hmac': IpsecAuthAlg.HMAC_MD5, 'esp-sha-hmac': IpsecAuthAlg.HMAC_SHA, 'esp-sha256-hmac': IpsecAuthAlg.HMAC_SHA2_256,
@@ -55,10 +56,12 @@ export function tekToSats(t: TekPolicy, now: number): SaTekIpsecPayload[] {
   if (t.transform.auth) attrs.push(tv(IpsecAttr.AUTH_ALGORITHM, AUTH_CODE[t.transform.auth]));
   if (t.transform.cipher === 'esp-aes' || t.transform.cipher === 'esp-gcm') attrs.push(tv(IpsecAttr.KEY_LENGTH, t.transform.keyBits));
   attrs.push(...replayAttrs(t.replay));
-  return t.selectors.map((s) => ({
+  // The ACL's deny ACEs ride once, on the TEK's first SA TEK (docs/wire.md §5.7).
+  const first = t.denies?.length ? [...attrs, tlv(PrivateTekAttr.ACL_DENY, encodeDenyAces(t.denies))] : attrs;
+  return t.selectors.map((s, i) => ({
     type: 16, protocolId: TekProtocol.IPSEC_ESP as 1, protocol: s.protocol,
     src: selector(s.src.addr, s.src.mask, s.src.port), dst: selector(s.dst.addr, s.dst.mask, s.dst.port),
-    transformId: tekTransformId(t.transform), spi, attributes: attrs,
+    transformId: tekTransformId(t.transform), spi, attributes: i === 0 ? first : attrs,
   }));
 }
 

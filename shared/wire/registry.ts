@@ -101,5 +101,5 @@ export const CtrlAction = named({ REMOVE_NOW: 1, REMOVE_GRACEFUL: 2, REPLACE_NOW
  * Private-use IPsec SA attributes in an SA TEK (RFC 2407 §4.5 reserves 32001-32767):
  * the anti-replay method and window GET VPN configures per `sa ipsec` (docs/wire.md).
  */
-export const PrivateTekAttr = named({ REPLAY_METHOD: 32001, REPLAY_WINDOW: 32002 });
+export const PrivateTekAttr = named({ REPLAY_METHOD: 32001, REPLAY_WINDOW: 32002, ACL_DENY: 32003 });
 export const ReplayMethod = named({ NONE: 0, COUNTER: 1, TIME: 2 });

@@ -16,6 +16,7 @@ import type {
   Payload, SaGdoiPayload, SaKekPayload, SaProposalsPayload, SaTekIpsecPayload,
 } from '../../shared/wire/types.ts';
 import { OUR_VERSION, encodeVersionVid } from '../../shared/policy/version.ts';
+import { encodeDenyAces } from '../../shared/policy/deny-aces.ts';
 
 export const KS = '127.0.0.1';
 export const GM = '127.0.0.2';
@@ -145,7 +146,11 @@ export function saTeks(): SaTekIpsecPayload[] {
     {
       type: 16, protocolId: TekProtocol.IPSEC_ESP as 1, protocol: 0,
       src: subnet('10.1.0.0', '255.255.0.0'), dst: subnet('10.2.0.0', '255.255.0.0'),
-      transformId: EspTransform.ESP_AES_CBC, spi: TEK_SPIS[0]!, attributes: common(IpsecAuthAlg.HMAC_SHA2_256),
+      transformId: EspTransform.ESP_AES_CBC, spi: TEK_SPIS[0]!,
+      // The ACL's deny ACEs ride on a TEK's first SA TEK (private attribute 32003, docs/wire.md §5.7).
+      attributes: [...common(IpsecAuthAlg.HMAC_SHA2_256), tlv(PrivateTekAttr.ACL_DENY, encodeDenyAces([
+        { before: 0, selector: { protocol: 17, src: { addr: '0.0.0.0', mask: '0.0.0.0', port: 848 }, dst: { addr: '0.0.0.0', mask: '0.0.0.0', port: 848 } } },
+      ]))],
     },
     {
       type: 16, protocolId: TekProtocol.IPSEC_ESP as 1, protocol: 17,

@@ -39,8 +39,12 @@ export function ksConfig(o: { auth: Phase1Auth; address?: string; pskPeers?: str
     phase1(o.auth, o.pskPeers ?? ['0.0.0.0 0.0.0.0']),
     'crypto ipsec transform-set TS6 esp-aes 256 esp-sha256-hmac',
     'crypto ipsec profile P6', ' set transform-set TS6', ' set security-association lifetime seconds 3600',
+    // Deny ACEs first and between the permits, as GET VPN ACLs are written: the GMs must get
+    // them, in order, to know what stays in the clear.
     'ip access-list extended ENCPOL6',
+    ' deny udp any eq 848 any eq 848',
     ' permit ip 10.61.0.0 0.0.255.255 10.62.0.0 0.0.255.255',
+    ' deny tcp host 10.62.0.9 10.61.0.0 0.0.255.255 eq 22',
     ' permit ip 10.62.0.0 0.0.255.255 10.61.0.0 0.0.255.255',
     'ip access-list extended VOICE6',
     ' permit udp 10.63.1.0 0.0.0.255 host 10.64.0.1 eq 5060',
