@@ -2,6 +2,7 @@
 // GROUPKEY-PULL, records members, and (rekey.ts) pushes rekeys. Every datagram is handled
 // inside one try/catch: garbage is logged and dropped, never fatal, never state-changing.
 import { MainModeResponder, type MainModeConfig } from '../shared/exchanges/main-mode.ts';
+import { answerFromCache, type RetransmitCache } from '../shared/exchanges/retransmit-cache.ts';
 import { GroupkeyPullResponder } from '../shared/exchanges/groupkey-pull.ts';
 import { describePeerId } from '../shared/exchanges/phase1-auth.ts';
 import { openInformational, notifyPayload, plainInformational } from '../shared/exchanges/informational.ts';
@@ -43,6 +44,11 @@ export class KeyServer {
   /** Unauthenticated exchanges in progress (the sum of halfOpenByPeer; halfOpen holds two keys per exchange). */
   private halfOpenTotal = 0;
   private readonly pulls = new Map<string, GroupkeyPullResponder>();
+  /**
+   * Finished main modes (by initial and full cookie key) and PULLs (by cookies + message id),
+   * for ESTABLISHED_TTL_MS: only the last message and our answer, to answer a retransmit.
+   */
+  private readonly finished = new Map<string, RetransmitCache>();
   readonly wheel: TimerWheel;
   private readonly mm: MainModeConfig;
   readonly stats = { datagrams: 0, dropped: 0, registrations: 0, phase1: 0, halfOpenDropped: 0 };
@@ -97,6 +103,13 @@ export class KeyServer {
     const key = initial ? `i:${icookie.toString('hex')}:${d.address}` : saKey(icookie, rcookie);
     let ex = this.halfOpen.get(key);
     if (!ex) {
+      const done = this.finished.get(key);
+      if (done) {
+        // A finished exchange: a copy of its last message gets the same answer, anything else nothing.
+        const reply = answerFromCache(done, d.data);
+        if (reply) this.send(reply, d);
+        return;
+      }
       if (!initial) {
         if (this.sas.has(key)) return;        // late retransmit of msg 5 after we already expired the exchange
         this.opts.log.emit(Msg.IKMP_NO_SA({ peer: d.address }));
@@ -153,11 +166,22 @@ export class KeyServer {
     const key = saKey(sa.icookie, sa.rcookie);
     this.sas.set(key, sa);
     this.expireSa(key, sa.expiresAt);
-    // Keep the finished exchange briefly so a retransmitted msg 5 gets msg 6 again, then free it.
-    const initial = `i:${ex.icookie.toString('hex')}:${ex.peerAddress}`;
-    this.wheel.set(`ho:${initial}`, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => this.dropHalfOpen(initial, ex));
     if (this.opts.keyLogFile) appendKeyLog(this.opts.keyLogFile, ex.keyLogEntry());
-    ex.compact();
+    // The exchange goes; its last message and answer stay briefly, so a retransmitted msg 5 gets
+    // msg 6 again (and a late copy of msg 1 or 3 is ignored, not taken for a new exchange).
+    const initial = `i:${ex.icookie.toString('hex')}:${ex.peerAddress}`;
+    if (this.halfOpen.get(initial) === ex) this.halfOpen.delete(initial);
+    if (this.halfOpen.get(key) === ex) this.halfOpen.delete(key);
+    const cache = ex.retransmitCache();
+    if (cache) this.remember([initial, key], cache, `ho:${initial}`);
+  }
+
+  /** Keeps a finished exchange's retransmit cache under `keys` for ESTABLISHED_TTL_MS. */
+  private remember(keys: string[], cache: RetransmitCache, timer: string): void {
+    for (const k of keys) this.finished.set(k, cache);
+    this.wheel.set(timer, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => {
+      for (const k of keys) if (this.finished.get(k) === cache) this.finished.delete(k);
+    });
   }
 
   /**
@@ -178,6 +202,12 @@ export class KeyServer {
     const pkey = `${key}:${mid}`;
     let ex = this.pulls.get(pkey);
     if (!ex) {
+      const done = this.finished.get(pkey);
+      if (done) {
+        const reply = answerFromCache(done, d.data);
+        if (reply) this.send(reply, d);
+        return;
+      }
       if (mid === 0) throw new Error('GROUPKEY-PULL with message id 0');
       ex = new GroupkeyPullResponder(sa, mid, (id, s) => this.lookupGroup(id, s), this.opts.random, this.opts.clock);
       this.pulls.set(pkey, ex);
@@ -188,11 +218,13 @@ export class KeyServer {
     if (step.reply) this.send(step.reply, d);
     if (step.failure) this.logPullFailure(d.address, ex, step.failure.code);
     if (was !== 'DONE' && ex.state === 'DONE' && ex.registered) {
-      // Like a finished main mode: kept only briefly for a retransmitted msg 3 (a burst of
-      // registrations would otherwise hold 30 s of finished exchanges in memory).
-      this.wheel.set(`pull:${pkey}`, this.opts.clock.now() + ESTABLISHED_TTL_MS, () => this.pulls.delete(pkey));
+      // Like a finished main mode: only the answer to a retransmitted msg 3 stays, briefly (a
+      // burst of registrations would otherwise hold 30 s of finished exchanges in memory).
+      this.pulls.delete(pkey);
+      const cache = ex.retransmitCache();
+      if (cache) this.remember([pkey], cache, `pull:${pkey}`);
+      else this.wheel.cancel(`pull:${pkey}`);
       this.onRegistered(sa, ex.registered.groupId, d.address);
-      ex.compact();
     }
   }
 

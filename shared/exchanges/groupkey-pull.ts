@@ -17,6 +17,7 @@ import { ExchangeType, NotifyType } from '../wire/registry.ts';
 import { first, indexOfType } from '../wire/pick.ts';
 import { Phase2IvChain, openUnder, sealEncodedUnder, sealUnder, type Phase1Sa } from './phase1-sa.ts';
 import { cipherInfo } from '../crypto/cipher.ts';
+import type { RetransmitCache } from './retransmit-cache.ts';
 import { notifyPayload, protectedInformational } from './informational.ts';
 import { policyToKd, policyToSa } from '../policy/sa-kd.ts';
 import { remainingSec, type GroupPolicy } from '../policy/group-policy.ts';
@@ -80,6 +81,11 @@ abstract class PullBase {
     this.iv = out.nextIv;
     return out.chain;
   }
+  /** See MainModeResponder.retransmitCache. */
+  retransmitCache(): RetransmitCache | undefined {
+    return this.lastReceived ? { last: this.lastReceived, reply: this.lastSent } : undefined;
+  }
+
   protected dup(bytes: Buffer): PullStep | undefined {
     if (this.lastReceived && this.lastSent && bytes.equals(this.lastReceived)) return { reply: this.lastSent, duplicate: true };
     return undefined;

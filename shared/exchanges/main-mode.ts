@@ -9,6 +9,7 @@
 //                                <--   (4)   HDR, KE, Nr [, CERTREQ]
 //   HDR*, IDii, [CERT,] SIG|HASH -->   (5)
 //                                <--   (6)   HDR*, IDir, [CERT,] SIG|HASH
+import type { RetransmitCache } from './retransmit-cache.ts';
 import { dhExchange, generateDh, type DhKeyPair, type DhGroupId } from '../crypto/dh.ts';
 import { derivePhase1Keys, authHash, phase1Iv, type Phase1Keys } from '../crypto/ike-keys.ts';
 import { cipherInfo } from '../crypto/cipher.ts';
@@ -93,6 +94,14 @@ abstract class MainModeBase {
    * Once the SA is made (and any key log written), only what answers a retransmission is
    * needed: drop nonces, DH values and keys so a lingering finished exchange costs little.
    */
+  /**
+   * What a finished exchange must keep to answer a retransmit: the last message received and our
+   * answer to it (a server keeps only this, not the whole exchange, for its retransmit window).
+   */
+  retransmitCache(): RetransmitCache | undefined {
+    return this.lastReceived ? { last: this.lastReceived, reply: this.replyToLast } : undefined;
+  }
+
   compact(): void {
     if (this.state !== 'ESTABLISHED') return;
     this.saiBody = this.ni = this.nr = this.gxi = this.gxr = this.iv = EMPTY;

@@ -267,6 +267,34 @@ describe('key server main mode over UDP: bad peers, then a good one', () => {
     expect(k.dhCalls()).toBe(dh + 1);                              // the good GM's only
   });
 
+  it('a finished GROUPKEY-PULL answers a retransmitted msg 3 with the same msg 4, and ignores a late msg 1', async () => {
+    const address = '127.0.4.18';
+    const peer = await UdpPeer.open(address, { address: KS, port: k.port });
+    try {
+      const r = await mainMode(peer, new MainModeInitiator(gmConfig(address), KS, k.port));
+      expect(r.sa).toBeDefined();
+      const pull = new GroupkeyPullInitiator(r.sa!, keyIdFromNumber(GROUP_ID), systemRandom);
+      const p1 = pull.start();
+      peer.send(p1);
+      const p2 = (await peer.next())!;
+      const p3 = pull.process(p2).reply!;
+      peer.send(p3);
+      const p4 = (await peer.next())!;
+      expect(pull.process(p4).failure).toBeUndefined();
+      expect(pull.state).toBe('DONE');
+      const members = k.ks.stats.registrations;
+      const before = k.lines.length;
+      peer.send(p3);                                               // our msg 4 was "lost"
+      expect(await peer.next()).toEqual(p4);
+      peer.send(p1);                                               // a delayed copy of msg 1
+      expect(await peer.drain(200)).toEqual([]);
+      expect(k.ks.stats.registrations).toBe(members);              // no second registration
+      expect(k.lines.slice(before)).toEqual([]);                   // nothing to log either
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('garbage datagrams: %CRYPTO-4-IKMP_BAD_MESSAGE, never a reply, never a crash', async () => {
     await case_('127.0.4.18', async (peer) => {
       const rnd = seededRandom('udp-garbage');
