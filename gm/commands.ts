@@ -5,6 +5,7 @@ import { formatVersion } from '../shared/policy/version.ts';
 import { remainingSec, tekAces, transformName } from '../shared/policy/group-policy.ts';
 import { showIsakmpSa, showLogging, showVersion, hms } from '../shared/daemon/show-common.ts';
 import { selectorAce } from '../shared/daemon/show-acl.ts';
+import { aceToSelector } from '../shared/policy/acl-selector.ts';
 import type { GroupMember } from './group-member.ts';
 import type { Registration } from './registration.ts';
 
@@ -26,12 +27,31 @@ export function registerGmCommands(d: CommandDispatcher, gm: GroupMember, env: E
   d.register('show crypto isakmp sa', () => showIsakmpSa(gm.registrations.flatMap((r) => (r.sa ? [r.sa] : [])), env.address, now()), 'ISAKMP (phase 1) SAs');
   d.register('show crypto gdoi [group NAME]', (ctx) => regs(ctx).map((r) => groupInfo(r) + '\n\n' + gmInfo(r, gm, env, now())).join('\n\n'), 'GDOI group information');
   d.register('show crypto gdoi gm', (ctx) => regs(ctx).map((r) => gmInfo(r, gm, env, now())).join('\n\n'), 'Group member information');
+  d.register('show crypto gdoi gm acl', (ctx) => regs(ctx).map((r) => aclInfo(r, gm)).join('\n\n'), 'ACL downloaded from the KS and local deny ACL');
   d.register('show crypto gdoi gm rekey', (ctx) => [...regs(ctx).map((r) => rekeyInfo(r)), noGroupRejects(gm)].filter(Boolean).join('\n\n'), 'Rekey counters');
   d.register('show crypto gdoi ipsec sa', (ctx) => regs(ctx).map((r) => ipsecSa(r, now())).join('\n\n'), 'Installed TEKs (no keys)');
   d.register('clear crypto gdoi [group NAME]', (ctx) => {
     for (const r of regs(ctx)) { r.sas.clear(); gm.opts.log.emit({ facility: 'GDOI', severity: 5, mnemonic: 'GM_CLEAR_REGISTER', text: `Config: GM cleared gdoi configuration for the group ${r.name}.` }); r.start(); }
     return '';
   }, 'Clear downloaded policy and re-register');
+}
+
+/**
+ * The KS's ACL as the GM holds it: per TEK policy (its newest TEK; an outgoing one during a
+ * rollover carries the same ACL) the permits and denies in the KS's order.
+ */
+function downloadedAcl(r: Registration): string[] {
+  return r.sas.activeTeks().flatMap((t) => tekAces(t).map((a) => `   access-list   ${selectorAce(a.action, a.selector)}`));
+}
+
+/** `show crypto gdoi gm acl`: the downloaded ACL, then the crypto map's local deny ACL. */
+function aclInfo(r: Registration, gm: GroupMember): string {
+  const local = gm.opts.config.cryptoMaps.filter((m) => m.group === r.name && m.localDenyAcl !== undefined).flatMap((m) => [
+    `  Map Name: ${m.name}`,
+    ...(gm.opts.config.acls.get(m.localDenyAcl!) ?? []).filter((e) => e.action === 'deny')
+      .map((e) => `   access-list   ${selectorAce('deny', aceToSelector(e))}`),
+  ]);
+  return [`Group Name: ${r.name}`, ` ACL Downloaded From KS ${r.registeredWith ?? ''}:`, ...downloadedAcl(r), ' ACL Configured Locally:', ...local].join('\n');
 }
 
 function groupInfo(r: Registration): string {
@@ -44,7 +64,7 @@ function groupInfo(r: Registration): string {
 function gmInfo(r: Registration, gm: GroupMember, env: Env, now: number): string {
   const sas = r.sas;
   const kek = sas.kek;
-  const acl = sas.teks.flatMap((t) => tekAces(t).map((a) => `   access-list   ${selectorAce(a.action, a.selector)}`));
+  const acl = downloadedAcl(r);
   const out = [
     `Group Member Information For Group ${r.name}:`, `${L('IPSec SA Direction')}Both`, `${L('ACL Received From KS')}gdoi_group_${r.name}_temp_acl`, '',
     `${L('Group member')}${env.address.padEnd(16)}vrf: None`,

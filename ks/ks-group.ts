@@ -1,7 +1,8 @@
 // One GDOI group on the key server: its configuration, current policy (KEK, TEKs, SEQ) and members.
 import type { KeyObject } from 'node:crypto';
-import type { DeviceConfig, GdoiKsGroup, AclEntry } from '../shared/config/types.ts';
-import { ESP_KEY_BYTES, AUTH_KEY_BYTES, type EspTransformSpec, type GroupPolicy, type KekCipher, type KekPolicy, type TekPolicy, type TrafficSelector, type DenyAce } from '../shared/policy/group-policy.ts';
+import type { DeviceConfig, GdoiKsGroup } from '../shared/config/types.ts';
+import { ESP_KEY_BYTES, AUTH_KEY_BYTES, type EspTransformSpec, type GroupPolicy, type KekCipher, type KekPolicy, type TekPolicy } from '../shared/policy/group-policy.ts';
+import { aclToTek } from '../shared/policy/acl-selector.ts';
 import type { Clock, Random } from '../shared/time/clock.ts';
 import type { GetvpnVersion } from '../shared/policy/version.ts';
 import { GdoiError } from '../shared/errors.ts';
@@ -24,18 +25,6 @@ export interface Member {
 }
 
 const KEK_CIPHER: Record<string, KekCipher> = { 'aes-128': 'aes-128-cbc', 'aes-192': 'aes-192-cbc', 'aes-256': 'aes-256-cbc', '3des': 'des-ede3-cbc' };
-
-function wildcardToMask(w: string): string { return w.split('.').map((o) => String(255 - Number(o))).join('.'); }
-
-/** One ACE (permit or deny) -> a TEK traffic selector (only `eq` with a single port narrows a port). */
-export function aceToSelector(e: AclEntry): TrafficSelector {
-  const port = (m: AclEntry['srcPort']) => (m && m.op === 'eq' && m.ports.length === 1 ? m.ports[0]! : 0);
-  return {
-    protocol: e.protocol,
-    src: { addr: e.src.addr, mask: wildcardToMask(e.src.wildcard), port: port(e.srcPort) },
-    dst: { addr: e.dst.addr, mask: wildcardToMask(e.dst.wildcard), port: port(e.dstPort) },
-  };
-}
 
 export class KsGroup {
   policy: GroupPolicy;
@@ -112,14 +101,3 @@ export class KsGroup {
   tekExpiresAt(): number { return Math.min(...this.policy.teks.map((t) => t.expiresAt), Number.MAX_SAFE_INTEGER); }
 }
 
-/** The ACL in TEK form: permit selectors, and deny ACEs with their place among them. */
-function aclToTek(acl: readonly AclEntry[]): { selectors: TrafficSelector[]; denies?: DenyAce[] } {
-  const selectors: TrafficSelector[] = [];
-  const denies: DenyAce[] = [];
-  for (const e of acl) {
-    // (shared/config/gdoi-sa.ts refuses at load any ACE a selector cannot say exactly.)
-    if (e.action === 'permit') selectors.push(aceToSelector(e));
-    else denies.push({ before: selectors.length, selector: aceToSelector(e) });
-  }
-  return denies.length ? { selectors, denies } : { selectors };
-}

@@ -55,15 +55,16 @@ export function ksConfig(o: { auth: Phase1Auth; address?: string; pskPeers?: str
   ].join('\n');
 }
 
-export function gmConfig(o: { name: string; address: string; auth: Phase1Auth; groupId?: number; servers?: string[]; version?: string }): string {
+export function gmConfig(o: { name: string; address: string; auth: Phase1Auth; groupId?: number; servers?: string[]; version?: string; localDeny?: string[] }): string {
   const servers = o.servers ?? [KS_ADDR];
   return [
     `hostname ${o.name}`,
     ...(o.version ? [`gdoi version ${o.version}`] : []),
     phase1(o.auth, servers),
+    ...(o.localDeny ? ['ip access-list extended LOCAL6', ...o.localDeny.map((l) => ` ${l}`)] : []),
     'crypto gdoi group G', ` identity number ${o.groupId ?? GROUP.id}`,
     ...servers.map((s) => ` server address ipv4 ${s}`), ` client registration address ipv4 ${o.address}`,
-    'crypto map M6 10 gdoi', ' set group G',
+    'crypto map M6 10 gdoi', ' set group G', ...(o.localDeny ? [' match address LOCAL6'] : []),
     'end', '',
   ].join('\n');
 }

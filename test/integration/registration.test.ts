@@ -10,6 +10,8 @@ import {
 
 const AUTH: Phase1Auth = { kind: 'psk', key: 'reg-six-psk' };
 const GM_NAMES = ['gm6-1', 'gm6-2', 'gm6-3'];
+/** gm6-1's crypto map also has a local deny ACL (`match address`), as IOS GMs may. */
+const LOCAL_DENY = ['deny ip host 10.61.0.5 any'];
 let dir: string;
 let ks: DaemonProcess;
 let gms: DaemonProcess[];
@@ -24,7 +26,7 @@ beforeAll(async () => {
   await ks.waitFor(/%GDOI-5-KS_STARTED/, 30_000);
   // gm6-3 announces an older GET VPN version, which the KS must record as sent.
   gms = GM_ADDRS.map((address, i) => startDaemon('gm', GM_NAMES[i]!,
-    gmConfig({ name: GM_NAMES[i]!, address, auth: AUTH, version: i === 2 ? '1.0.1' : undefined }), { port, dir }));
+    gmConfig({ name: GM_NAMES[i]!, address, auth: AUTH, version: i === 2 ? '1.0.1' : undefined, localDeny: i === 0 ? LOCAL_DENY : undefined }), { port, dir }));
   await Promise.all(gms.map((g) => g.waitFor(/%GDOI-5-GM_REGS_COMPL/, 30_000)));
   await Promise.all([con.attach(ks, 'ks6'), ...gms.map((g, i) => con.attach(g, GM_NAMES[i]!))]);
 }, 50_000);
@@ -78,6 +80,19 @@ describe('three GMs register with one KS (pre-shared keys)', () => {
       expect(view.acl).toEqual(ksAcl);                       // denies too, in the KS's order
       expect(view.version, GM_NAMES[i]).toBe(i === 2 ? '1.0.1' : ourVersion);
     }
+  });
+
+  it('show crypto gdoi gm acl: the KS ACL with its denies, in order, then the local deny ACL', async () => {
+    const acls = parseKsAcl(await show(ks, 'show crypto gdoi ks acl'));
+    const ksAcl = [...acls.get('ENCPOL6')!, ...acls.get('VOICE6')!].map((l) => `   access-list   ${l}`);
+    await eachGm(async (g, i) => {
+      const out = (i === 1 ? await oneShot(g, 'show crypto gdoi gm acl') : await show(g, 'show crypto gdoi gm acl')).trimEnd().split('\n');
+      expect(out.slice(0, 2)).toEqual(['Group Name: G', ` ACL Downloaded From KS ${KS_ADDR}:`]);
+      expect(out.slice(2, 2 + ksAcl.length)).toEqual(ksAcl);
+      expect(out.slice(2 + ksAcl.length)).toEqual(i === 0
+        ? [' ACL Configured Locally:', '  Map Name: M6', '   access-list   deny ip host 10.61.0.5 any']
+        : [' ACL Configured Locally:']);
+    });
   });
 
   it('no show output or log line carries key material; ipsec sa shows selectors and SPIs only', async () => {
