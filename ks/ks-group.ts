@@ -100,4 +100,3 @@ export class KsGroup {
   /** Shortest remaining TEK life: the next scheduled TEK rekey is due before it runs out. */
   tekExpiresAt(): number { return Math.min(...this.policy.teks.map((t) => t.expiresAt), Number.MAX_SAFE_INTEGER); }
 }
-

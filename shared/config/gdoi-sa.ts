@@ -9,6 +9,7 @@ import { validateAclWildcard } from './acl-match.ts';
 import { Cursor, type ParseContext } from './context.ts';
 import { isMulticast, parseIpv4 } from './ipv4.ts';
 import type { AclEntry, GdoiReplay, GdoiSaIpsec } from './types.ts';
+import { MAX_DENY_ACES } from '../policy/deny-aces.ts';
 
 const COUNTER_WINDOW = [1, 1024] as const;
 const TBAR_WINDOW = [1, 100] as const;   // seconds
@@ -40,6 +41,8 @@ function checkTekAcl(ctx: ParseContext, name: string, line: number): void {
     }
   }
   if (!acl.some((e) => e.action === 'permit')) ctx.warn(line, `ACL ${name} has no permit entry: this TEK protects no traffic`);
+  const denies = acl.filter((e) => e.action === 'deny').length;
+  if (denies > MAX_DENY_ACES) ctx.fail(line, `ACL ${name} has ${denies} deny entries; a TEK can carry at most ${MAX_DENY_ACES} (docs/wire.md §5.7)`);
 }
 
 /**

@@ -176,13 +176,6 @@ export class GroupkeyPullResponder extends PullBase {
     super(sa, messageId);
   }
 
-  /** After message 4: keep only what answers a retransmitted message 3. */
-  compact(): void {
-    if (this.state !== 'DONE') return;
-    this.policy = undefined;
-    this.registered = undefined;
-  }
-
   process(bytes: Buffer): PullStep {
     const d = this.dup(bytes);
     if (d) return d;

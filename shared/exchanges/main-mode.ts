@@ -91,23 +91,11 @@ abstract class MainModeBase {
   get done(): boolean { return this.state === 'ESTABLISHED' || this.state === 'FAILED'; }
 
   /**
-   * Once the SA is made (and any key log written), only what answers a retransmission is
-   * needed: drop nonces, DH values and keys so a lingering finished exchange costs little.
-   */
-  /**
    * What a finished exchange must keep to answer a retransmit: the last message received and our
    * answer to it (a server keeps only this, not the whole exchange, for its retransmit window).
    */
   retransmitCache(): RetransmitCache | undefined {
     return this.lastReceived ? { last: this.lastReceived, reply: this.replyToLast } : undefined;
-  }
-
-  compact(): void {
-    if (this.state !== 'ESTABLISHED') return;
-    this.saiBody = this.ni = this.nr = this.gxi = this.gxr = this.iv = EMPTY;
-    this.keys = undefined;
-    this.dh = undefined;
-    this.peerVids = [];
   }
 
   /** Entry point for every datagram of this exchange; never throws. */

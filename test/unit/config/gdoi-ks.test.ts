@@ -179,6 +179,15 @@ describe('server local cross references', () => {
     const r = parse(pol('deny udp any any eq 848'));
     expect(r.warnings.map((w) => w.message)).toContain('ACL POL has no permit entry: this TEK protects no traffic');
   });
+
+  it('refuses a TEK ACL with more deny entries than the ACL_DENY attribute can carry (2,730), at match address', () => {
+    const acl = (denies: number) => [...PRE.slice(0, PSK.length), TEK[0]!, TEK[1]!, TEK[2]!, 'ip access-list extended POL',
+      ...Array.from({ length: denies }, (_, i) => ` deny udp host 10.${i >> 8}.${i & 255}.1 any eq 123`), ' permit ip any any', TEK[5]!,
+      'crypto gdoi group G', ' identity number 1', ' server local', ...SA.map((l) => `  ${l}`)];
+    expect(parse(acl(2730)).config.ksGroups).toHaveLength(1);
+    const lines = acl(2731);
+    expectError(lines, lines.indexOf('   match address ipv4 POL') + 1, /ACL POL has 2731 deny entries; a TEK can carry at most 2730/);
+  });
 });
 
 describe('crypto gdoi group structure', () => {
