@@ -30,6 +30,11 @@ async function expectSameNewTek(seq: number, running: DaemonProcess[], previous:
   await Promise.all(running.map((g) => g.waitFor(recvRekey(seq), 20_000)));
   // One round in parallel: the machine may be slow, and the next rekey is 11 s away.
   const [ksOut, ...gmOuts] = await Promise.all([show(ks, 'show crypto gdoi ks policy'), ...running.map((g) => show(g, 'show crypto gdoi gm'))]);
+  // The rekey carried the ACL's deny ACE too; with the outgoing TEK still installed, each ACE shows once.
+  for (const acl of await Promise.all(running.map((g) => show(g, 'show crypto gdoi gm acl')))) {
+    expect(acl.split('\n').filter((l) => l.includes('access-list'))).toEqual([
+      '   access-list   deny udp any port = 848 any port = 848', '   access-list   permit ip 10.1.0.0 0.0.255.255 10.99.0.0 0.0.255.255']);
+  }
   const policy = ksPolicy(ksOut!);
   expect(policy.seq).toBe(seq);
   expect(previous).not.toContain(policy.newest);
