@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { haveTaskset } from './load/ks-process.ts';
 import { readCpu } from './load/proc.ts';
 import { runTs, startTs, stopEverything, stopOnSignals, untrack } from './load/procs.ts';
+import { machineParams } from './load/machine.ts';
 
 const PINNED = cpus().length >= 2 && haveTaskset();
 const KS_CPU = PINNED ? 0 : undefined;
@@ -81,8 +82,7 @@ async function main(): Promise<void> {
     name: 'register-floor',
     date: new Date().toISOString(),
     params: {
-      node: process.version, openssl: process.versions.openssl, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
-      loadavg: { start: load0.map((l) => Math.round(l * 10) / 10), end: loadavg().map((l) => Math.round(l * 10) / 10) },
+      ...machineParams(load0),
       pinning: PINNED ? 'crypto and echo server taskset -c 0 (the KS core), asking side taskset -c 1' : 'none',
       what: 'lower bound of a PSK registration\'s KS CPU on Node\'s APIs: DH + symmetric crypto + 5 datagrams each way; no codec, no state, no logging',
       crypto: 'best of 10 rounds of 150 ms, CPU time per operation (bench/floor/crypto-set.ts)',

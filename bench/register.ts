@@ -27,6 +27,7 @@ import { runTs, sleep, stopEverything, stopOnSignals, track, untrack } from './l
 import type { CeilingFigure } from './load/crypto-ceiling.ts';
 import type { LoadSummary } from './load/stats.ts';
 import { makeCa, makeLeaf } from '../shared/crypto/test-pki.ts';
+import { machineParams } from './load/machine.ts';
 
 const QUICK = process.argv.includes('--quick');
 const MEMORY = !process.argv.includes('--no-memory');
@@ -281,8 +282,7 @@ async function main(): Promise<void> {
     name: 'register',
     date: new Date().toISOString(),
     params: {
-      node: process.version, openssl: process.versions.openssl, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
-      loadavg: { start: load0.map((l) => Math.round(l * 10) / 10), end: loadavg().map((l) => Math.round(l * 10) / 10) },
+      ...machineParams(load0),
       configurations: configs.map(label),
       proposal: 'AES-256-CBC, SHA-256, lifetime 86400, authentication pre-share (metrics group14_*, group19_*) or rsa-sig (metrics rsa_group14_*, rsa_group19_*); GDOI group 3333, one TEK (esp-aes 256 / esp-sha256-hmac), KEK aes 256, unicast rekeys',
       rsaSig: AUTHS.includes('rsa-sig')
